@@ -1,0 +1,93 @@
+import type { Stats } from 'node:fs'
+import { basename, dirname, join, resolve } from 'node:path'
+import { OutsideRootError } from '../errors.js'
+import type { Steps } from '../steps/op.js'
+import { ignoring, lstat, readlink, realpath } from '../steps/vocabulary.js'
+import { isInside, toAbsolutePath } from './paths.js'
+import { systemError } from './system-error.js'
+
+/** The file a write really goes to. */
+export interface Target {
+  /** Absolute path written (a symlink's final target under `symlinks: 'follow'`). */
+  path: string
+  dir: string
+  /** lstat of `path`; undefined when nothing is there. */
+  stat: Stats | undefined
+  /** The file whose mode and owner the result inherits (not a symlink being replaced). */
+  inherit: Stats | undefined
+}
+
+const MAX_LINK_HOPS = 40
+
+/** lstat that reports a missing file as `undefined`. */
+export function lstatIfExists(path: string): Steps<Stats | undefined> {
+  return ignoring(lstat(path), ['ENOENT'], undefined)
+}
+
+/** Follows a chain of symlinks to the final path, which may not exist yet (a dangling link is written through). */
+function* followLinks(path: string, stat: Stats): Steps<{ path: string; stat: Stats | undefined }> {
+  let current = path
+  let st: Stats | undefined = stat
+  for (let hops = 0; st?.isSymbolicLink(); hops++) {
+    if (hops === MAX_LINK_HOPS) throw systemError('ELOOP', 'open', path)
+    current = resolve(dirname(current), yield* readlink(current))
+    st = yield* lstatIfExists(current)
+  }
+  return { path: current, stat: st }
+}
+
+/** Real path of `p`, resolving the deepest existing ancestor (the rest does not exist yet). */
+function* realpathOfPrefix(p: string): Steps<string> {
+  const missing: string[] = []
+  let current = p
+  for (;;) {
+    const real = yield* ignoring(realpath(current), ['ENOENT'], undefined)
+    if (real !== undefined) return join(real, ...missing.reverse())
+    const parent = dirname(current)
+    if (parent === current) return p
+    missing.push(basename(current))
+    current = parent
+  }
+}
+
+/** Fails with `ERR_OUTSIDE_ROOT` unless `path` stays inside `root`, lexically and after resolving symlinks. */
+export function* checkRoot(path: string, root: string | URL): Steps<void> {
+  const rootAbs = toAbsolutePath(root, 'options.root')
+  const outside = () =>
+    new OutsideRootError(
+      `The path ${path} resolves outside the allowed root ${rootAbs}; nothing was written.`,
+      {
+        path,
+        root: rootAbs,
+      },
+    )
+  if (!isInside(rootAbs, path)) throw outside()
+  const rootReal = yield* realpath(rootAbs)
+  const real = yield* realpathOfPrefix(path)
+  if (!isInside(rootReal, real)) throw outside()
+}
+
+/**
+ * Resolves where a write goes: symlink policy, root confinement, and what exists there now.
+ * One lstat in the common case (no root, no symlink).
+ */
+export function* resolveTarget(
+  absPath: string,
+  options: { symlinks: 'follow' | 'replace'; root: string | URL | undefined },
+): Steps<Target> {
+  if (options.root !== undefined) yield* checkRoot(absPath, options.root)
+  let path = absPath
+  let stat = yield* lstatIfExists(absPath)
+  let inherit = stat
+  if (stat?.isSymbolicLink()) {
+    if (options.symlinks === 'follow') {
+      ;({ path, stat } = yield* followLinks(absPath, stat))
+      inherit = stat
+      if (options.root !== undefined) yield* checkRoot(path, options.root)
+    } else {
+      inherit = undefined
+    }
+  }
+  if (stat?.isDirectory()) throw systemError('EISDIR', 'open', path)
+  return { path, dir: dirname(path), stat, inherit }
+}

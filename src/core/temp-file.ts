@@ -1,0 +1,36 @@
+import { randomBytes } from 'node:crypto'
+import { basename, dirname, join } from 'node:path'
+
+/** Longest file name most file systems accept, in bytes. */
+export const NAME_MAX = 255
+const SUFFIX = '.dwtmp'
+const RANDOM_HEX = 16
+const TEMP_NAME = /^\..*\.[0-9a-f]{16}\.dwtmp$/
+
+function truncateBytes(name: string, maxBytes: number): string {
+  if (Buffer.byteLength(name) <= maxBytes) return name
+  let out = ''
+  let used = 0
+  for (const ch of name) {
+    const size = Buffer.byteLength(ch)
+    if (used + size > maxBytes) break
+    out += ch
+    used += size
+  }
+  return out
+}
+
+/**
+ * A fresh temp path beside `target`: hidden, with 64 bits of crypto randomness, within NAME_MAX.
+ * Example: `/data/.config.json.3f9c0e7a1b2d4c5e.dwtmp`.
+ */
+export function tempPathFor(target: string): string {
+  const rand = randomBytes(RANDOM_HEX / 2).toString('hex')
+  const room = NAME_MAX - (1 + 1 + RANDOM_HEX + SUFFIX.length)
+  return join(dirname(target), `.${truncateBytes(basename(target), room)}.${rand}${SUFFIX}`)
+}
+
+/** True for a file name made by {@link tempPathFor} — the only names recovery ever deletes. */
+export function isTempName(name: string): boolean {
+  return TEMP_NAME.test(name)
+}

@@ -1,0 +1,161 @@
+/**
+ * Every error the library creates extends {@link DurableWriteError} and carries a stable `code`.
+ * System errors (`ENOSPC`, `EACCES`, ...) are never wrapped: they are rethrown unchanged after cleanup.
+ */
+
+/** Stable error codes of durable-write (API.md §9). */
+export type ErrorCode =
+  | 'ERR_CONFLICT'
+  | 'ERR_LOCKED'
+  | 'ERR_LOCK_COMPROMISED'
+  | 'ERR_SERIALIZE'
+  | 'ERR_VALIDATION'
+  | 'ERR_OUTSIDE_ROOT'
+  | 'ERR_ENCODING'
+  | 'ERR_EDIT_NOT_FOUND'
+  | 'ERR_EDIT_AMBIGUOUS'
+  | 'ERR_EDIT_COUNT_MISMATCH'
+  | 'ERR_EDIT_NO_OP'
+  | 'ERR_EDIT_OVERLAP'
+  | 'ERR_EDIT_INVALID'
+  | 'ERR_BATCH_PARTIAL'
+  | 'ERR_JOURNAL_CORRUPT'
+  | 'ERR_CLOSED'
+  | 'ABORT_ERR'
+
+/** Details shared by every library error. */
+export interface ErrorDetails {
+  /** Path the error is about, where there is one. */
+  path?: string | undefined
+  /** The underlying error. */
+  cause?: unknown
+}
+
+/** Base class of every error created by durable-write. */
+export class DurableWriteError extends Error {
+  /** Stable machine-readable code, e.g. `ERR_CONFLICT`. */
+  readonly code: ErrorCode
+  /** Path the error is about, where there is one. */
+  readonly path?: string
+
+  constructor(code: ErrorCode, message: string, details: ErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause })
+    this.name = 'DurableWriteError'
+    this.code = code
+    if (details.path !== undefined) this.path = details.path
+  }
+}
+
+/** `ERR_CONFLICT`: the target's version is not the expected one (ifMatch / ifNoneMatch / create). */
+export class ConflictError extends DurableWriteError {
+  /** Version the caller expected (`'*'` for ifNoneMatch, `null` for "must not exist"). */
+  readonly expected: string | null
+  /** Version found on disk, `null` when the file is absent. */
+  readonly actual: string | null
+
+  constructor(message: string, details: ErrorDetails & { expected: string | null; actual: string | null }) {
+    super('ERR_CONFLICT', message, details)
+    this.name = 'ConflictError'
+    this.expected = details.expected
+    this.actual = details.actual
+  }
+}
+
+/** `ERR_VALIDATION`: the `validate` option threw; the target was not touched. */
+export class ValidationError extends DurableWriteError {
+  constructor(message: string, details: ErrorDetails) {
+    super('ERR_VALIDATION', message, details)
+    this.name = 'ValidationError'
+  }
+}
+
+/** `ERR_OUTSIDE_ROOT`: a path resolves outside the `root` directory. */
+export class OutsideRootError extends DurableWriteError {
+  /** The root the path had to stay inside. */
+  readonly root: string
+
+  constructor(message: string, details: ErrorDetails & { root: string }) {
+    super('ERR_OUTSIDE_ROOT', message, details)
+    this.name = 'OutsideRootError'
+    this.root = details.root
+  }
+}
+
+/** `ERR_SERIALIZE`: a value cannot be serialized (cycle, BigInt, ...). */
+export class SerializeError extends DurableWriteError {
+  /** JSON path of the offending value, e.g. `$.users[3].id`. */
+  readonly jsonPath: string
+
+  constructor(message: string, details: ErrorDetails & { jsonPath: string }) {
+    super('ERR_SERIALIZE', message, details)
+    this.name = 'SerializeError'
+    this.jsonPath = details.jsonPath
+  }
+}
+
+/** `ERR_ENCODING`: bytes do not round-trip through the requested text encoding. */
+export class EncodingError extends DurableWriteError {
+  constructor(message: string, details: ErrorDetails) {
+    super('ERR_ENCODING', message, details)
+    this.name = 'EncodingError'
+  }
+}
+
+/** `ABORT_ERR`: the operation was aborted through its `signal` before the commit point. */
+export class AbortError extends DurableWriteError {
+  constructor(
+    message = 'The operation was aborted; the target was left unchanged.',
+    details: ErrorDetails = {},
+  ) {
+    super('ABORT_ERR', message, details)
+    this.name = 'AbortError'
+  }
+}
+
+/** Throws an {@link AbortError} when `signal` is aborted. */
+export function throwIfAborted(signal: AbortSignal | undefined, path?: string): void {
+  if (signal?.aborted) {
+    throw new AbortError(
+      `The write to ${path ?? 'the target'} was aborted before it was committed; the target was left unchanged.`,
+      { path, cause: signal.reason },
+    )
+  }
+}
+
+type ArgError = (TypeError | RangeError) & { code: string }
+
+function describe(value: unknown): string {
+  if (value === null) return 'null'
+  if (typeof value === 'function') return `function ${value.name || '<anonymous>'}`
+  if (typeof value === 'object') return `an instance of ${value.constructor?.name ?? 'Object'}`
+  const shown =
+    typeof value === 'string'
+      ? JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)
+      : String(value)
+  return `\`${shown}\` (${typeof value})`
+}
+
+/** A `TypeError` with Node's `ERR_INVALID_ARG_TYPE` code. */
+export function invalidArgType(name: string, expected: string, actual: unknown): ArgError {
+  const err = new TypeError(`Expected \`${name}\` to be ${expected}, got ${describe(actual)}.`) as ArgError
+  err.code = 'ERR_INVALID_ARG_TYPE'
+  return err
+}
+
+/** A `RangeError` (or `TypeError`) with Node's `ERR_INVALID_ARG_VALUE` code. */
+export function invalidArgValue(
+  name: string,
+  expected: string,
+  actual: unknown,
+  type: 'range' | 'type' = 'range',
+): ArgError {
+  const Ctor = type === 'range' ? RangeError : TypeError
+  const err = new Ctor(`Expected \`${name}\` to be ${expected}, got ${describe(actual)}.`) as ArgError
+  err.code = 'ERR_INVALID_ARG_VALUE'
+  return err
+}
+
+/** True for a Node system error with one of the given codes. */
+export function hasCode(err: unknown, ...codes: string[]): boolean {
+  return typeof err === 'object' && err !== null && codes.includes((err as { code?: unknown }).code as string)
+}

@@ -1,0 +1,171 @@
+import { invalidArgType, invalidArgValue } from './errors.js'
+import type { FsLike } from './fs/fs-like.js'
+import type { Version } from './version.js'
+
+/** `'durable'`: fsync the data and the directory. `'fast'`: temp + rename only (survives a process crash, not a power loss). */
+export type Durability = 'durable' | 'fast'
+
+/** Options of every write API. `undefined` always means "the default". */
+export interface WriteOptions {
+  /**
+   * Encoding of string data.
+   * @default 'utf8'
+   */
+  encoding?: BufferEncoding | undefined
+  /**
+   * `'durable'`: fsync the temp file, rename, fsync the directory — the write survives power loss once
+   * the promise resolves. `'fast'`: temp + rename without fsync — atomic against a process crash only.
+   * @default 'durable'
+   */
+  durability?: Durability | undefined
+  /**
+   * File mode of the result.
+   * @default the existing file's mode, else `0o666 & ~umask`
+   * @example { mode: 0o600 }
+   */
+  mode?: number | undefined
+  /**
+   * Owner of the result, or `false` to leave it to the file system (the writing process's user).
+   * @default the existing file's owner, where permitted
+   */
+  chown?: { uid: number; gid: number } | false | undefined
+  /**
+   * Create missing parent directories (durably in durable mode).
+   * @default true
+   */
+  mkdirs?: boolean | undefined
+  /**
+   * When the target already holds exactly these bytes, write nothing and report `changed: false`.
+   * In durable mode the existing file and its directory are still made durable.
+   * @default false
+   */
+  skipUnchanged?: boolean | undefined
+  /** Fail with `ERR_CONFLICT` unless the current content has this version (see `readVersioned`). */
+  ifMatch?: Version | undefined
+  /** `'*'`: fail with `ERR_CONFLICT` if the target exists (create-only). */
+  ifNoneMatch?: '*' | undefined
+  /** Directory every path must stay inside, after resolving `..` and symlinks; else `ERR_OUTSIDE_ROOT`. */
+  root?: string | URL | undefined
+  /**
+   * `'follow'`: write to a symlink's final target and keep the link. `'replace'`: replace the link itself.
+   * @default 'follow'
+   */
+  symlinks?: 'follow' | 'replace' | undefined
+  /** Called with the complete new bytes before anything is written; throwing aborts with `ERR_VALIDATION`. */
+  validate?: ((bytes: Uint8Array) => void | Promise<void>) | undefined
+  /** Aborting before the rename leaves the target untouched (`ABORT_ERR`). */
+  signal?: AbortSignal | undefined
+  /** Called with the temp file's path as soon as it exists, for watchers that must ignore it. */
+  onTempFile?: ((tempPath: string) => void) | undefined
+  /** The file system to use instead of the real one (tests, fault injection). */
+  fs?: FsLike | undefined
+}
+
+/** Defaults an `AtomicWriter` applies to every call; any per-call option overrides them. */
+export type WriterOptions = WriteOptions
+
+/** The options of a write after defaults are applied and arguments checked. */
+export interface ResolvedWriteOptions {
+  encoding: BufferEncoding
+  durability: Durability
+  mode: number | undefined
+  chown: { uid: number; gid: number } | false | undefined
+  mkdirs: boolean
+  skipUnchanged: boolean
+  ifMatch: Version | undefined
+  ifNoneMatch: '*' | undefined
+  root: string | URL | undefined
+  symlinks: 'follow' | 'replace'
+  validate: ((bytes: Uint8Array) => void | Promise<void>) | undefined
+  signal: AbortSignal | undefined
+  onTempFile: ((tempPath: string) => void) | undefined
+  fs: FsLike | undefined
+}
+
+/** The one place defaults live. */
+export const DEFAULTS = {
+  encoding: 'utf8',
+  durability: 'durable',
+  mkdirs: true,
+  skipUnchanged: false,
+  symlinks: 'follow',
+} as const satisfies Partial<ResolvedWriteOptions>
+
+function pick<K extends keyof WriteOptions>(key: K, call: WriteOptions, base: WriteOptions): WriteOptions[K] {
+  return call[key] === undefined ? base[key] : call[key]
+}
+
+function checkType(name: string, value: unknown, type: string, expected: string): void {
+  if (value !== undefined && typeof value !== type) throw invalidArgType(name, expected, value)
+}
+
+function checkOneOf(name: string, value: unknown, allowed: readonly string[]): void {
+  if (value === undefined) return
+  if (typeof value !== 'string')
+    throw invalidArgType(name, `one of ${allowed.map((a) => `'${a}'`).join(', ')}`, value)
+  if (!allowed.includes(value)) {
+    throw invalidArgValue(name, `one of ${allowed.map((a) => `'${a}'`).join(', ')}`, value, 'type')
+  }
+}
+
+/** Checks the shape of an options object (throws `ERR_INVALID_ARG_TYPE` / `ERR_INVALID_ARG_VALUE`). */
+export function checkOptionsObject(options: unknown, name = 'options'): WriteOptions {
+  if (options === undefined || options === null) return {}
+  if (typeof options !== 'object' || Array.isArray(options)) throw invalidArgType(name, 'an object', options)
+  return options as WriteOptions
+}
+
+/** Applies `base` (writer defaults) then DEFAULTS to `call`, validating every option. */
+export function resolveWriteOptions(callOptions: unknown, base: WriteOptions = {}): ResolvedWriteOptions {
+  const call = checkOptionsObject(callOptions)
+  const o = {
+    encoding: pick('encoding', call, base) ?? DEFAULTS.encoding,
+    durability: pick('durability', call, base) ?? DEFAULTS.durability,
+    mode: pick('mode', call, base),
+    chown: pick('chown', call, base),
+    mkdirs: pick('mkdirs', call, base) ?? DEFAULTS.mkdirs,
+    skipUnchanged: pick('skipUnchanged', call, base) ?? DEFAULTS.skipUnchanged,
+    ifMatch: call.ifMatch,
+    ifNoneMatch: call.ifNoneMatch,
+    root: pick('root', call, base),
+    symlinks: pick('symlinks', call, base) ?? DEFAULTS.symlinks,
+    validate: pick('validate', call, base),
+    signal: pick('signal', call, base),
+    onTempFile: pick('onTempFile', call, base),
+    fs: pick('fs', call, base),
+  }
+  if (typeof o.encoding !== 'string' || !Buffer.isEncoding(o.encoding)) {
+    throw invalidArgValue('options.encoding', 'a Buffer encoding such as "utf8"', o.encoding, 'type')
+  }
+  checkOneOf('options.durability', o.durability, ['durable', 'fast'])
+  checkOneOf('options.symlinks', o.symlinks, ['follow', 'replace'])
+  if (o.mode !== undefined && (!Number.isInteger(o.mode) || o.mode < 0 || o.mode > 0o7777)) {
+    throw typeof o.mode === 'number'
+      ? invalidArgValue('options.mode', 'an integer from 0 to 0o7777', o.mode)
+      : invalidArgType('options.mode', 'an integer', o.mode)
+  }
+  if (o.chown !== undefined && o.chown !== false) {
+    const c = o.chown as { uid?: unknown; gid?: unknown }
+    if (typeof c !== 'object' || c === null || !Number.isInteger(c.uid) || !Number.isInteger(c.gid)) {
+      throw invalidArgType('options.chown', '`{ uid, gid }` with integer ids, or false', o.chown)
+    }
+  }
+  checkType('options.mkdirs', o.mkdirs, 'boolean', 'a boolean')
+  checkType('options.skipUnchanged', o.skipUnchanged, 'boolean', 'a boolean')
+  checkType('options.ifMatch', o.ifMatch, 'string', 'a version string from readVersioned or versionOf')
+  if (o.ifNoneMatch !== undefined && o.ifNoneMatch !== '*') {
+    throw invalidArgValue('options.ifNoneMatch', "'*'", o.ifNoneMatch, 'type')
+  }
+  if (o.root !== undefined && typeof o.root !== 'string' && !(o.root instanceof URL)) {
+    throw invalidArgType('options.root', 'a string or a file URL', o.root)
+  }
+  checkType('options.validate', o.validate, 'function', 'a function')
+  checkType('options.onTempFile', o.onTempFile, 'function', 'a function')
+  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) {
+    throw invalidArgType('options.signal', 'an AbortSignal', o.signal)
+  }
+  if (o.fs !== undefined && (typeof o.fs !== 'object' || o.fs === null || typeof o.fs.open !== 'function')) {
+    throw invalidArgType('options.fs', 'an FsLike object', o.fs)
+  }
+  return o as ResolvedWriteOptions
+}

@@ -1,0 +1,77 @@
+import type { Stats } from 'node:fs'
+import type { FsAsync, FsMethod } from '../fs/fs-like.js'
+import type { Steps } from './op.js'
+
+/** One fs system call as a step. */
+export function* call<M extends FsMethod>(
+  method: M,
+  ...args: Parameters<FsAsync[M]>
+): Steps<Awaited<ReturnType<FsAsync[M]>>> {
+  return (yield { kind: 'fs', method, args }) as Awaited<ReturnType<FsAsync[M]>>
+}
+
+export const open = (path: string, flags: string, mode?: number): Steps<number> =>
+  mode === undefined ? call('open', path, flags) : call('open', path, flags, mode)
+export const close = (fd: number): Steps<void> => call('close', fd)
+export const fdatasync = (fd: number): Steps<void> => call('fdatasync', fd)
+export const fsync = (fd: number): Steps<void> => call('fsync', fd)
+export const fchmod = (fd: number, mode: number): Steps<void> => call('fchmod', fd, mode)
+export const fchown = (fd: number, uid: number, gid: number): Steps<void> => call('fchown', fd, uid, gid)
+export const rename = (from: string, to: string): Steps<void> => call('rename', from, to)
+export const unlink = (path: string): Steps<void> => call('unlink', path)
+export const mkdir = (path: string, mode?: number): Steps<void> =>
+  mode === undefined ? call('mkdir', path) : call('mkdir', path, mode)
+export const lstat = (path: string): Steps<Stats> => call('lstat', path)
+export const readlink = (path: string): Steps<string> => call('readlink', path)
+export const realpath = (path: string): Steps<string> => call('realpath', path)
+export const readFile = (path: string): Steps<Buffer> => call('readFile', path)
+export const readdir = (path: string): Steps<string[]> => call('readdir', path)
+export const copyFile = (from: string, to: string, mode?: number): Steps<void> =>
+  mode === undefined ? call('copyFile', from, to) : call('copyFile', from, to, mode)
+
+/** Make the entries of `dir` durable. */
+export function* syncDir(dir: string): Steps<void> {
+  yield { kind: 'syncDir', dir }
+}
+
+/** The next item of an iterator (sync or async). */
+export function* pull<T>(source: Iterator<T> | AsyncIterator<T>): Steps<IteratorResult<T>> {
+  return (yield { kind: 'pull', source }) as IteratorResult<T>
+}
+
+/** Calls user code that may return a promise; the async runner awaits it. */
+export function* callUser<T>(fn: () => T | Promise<T>): Steps<T> {
+  return (yield { kind: 'call', fn }) as T
+}
+
+/** Writes every byte of `data`, looping on short writes. */
+export function* writeAll(fd: number, data: Uint8Array): Steps<void> {
+  let offset = 0
+  while (offset < data.byteLength) {
+    offset += yield* call('write', fd, data, offset, data.byteLength - offset, null)
+  }
+}
+
+/** Runs `steps`; on failure runs `cleanup` (whose own errors are swallowed) and rethrows the original error. */
+export function* onFailure<T>(steps: Steps<T>, cleanup: () => Steps<unknown>): Steps<T> {
+  try {
+    return yield* steps
+  } catch (err) {
+    try {
+      yield* cleanup()
+    } catch {
+      // The original error is the one the caller needs to see.
+    }
+    throw err
+  }
+}
+
+/** Runs `steps`, returning `fallback` when it fails with one of `codes`. */
+export function* ignoring<T, F>(steps: Steps<T>, codes: string[], fallback: F): Steps<T | F> {
+  try {
+    return yield* steps
+  } catch (err) {
+    if (codes.includes((err as NodeJS.ErrnoException).code ?? '')) return fallback
+    throw err
+  }
+}

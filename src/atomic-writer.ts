@@ -1,8 +1,29 @@
+import type { LockOptions } from './core/file-lock.js'
 import { toAbsolutePath } from './core/paths.js'
 import { readVersionedSteps, type Versioned } from './core/read.js'
 import { WriterCore } from './core/writer-core.js'
-import { invalidArgValue } from './errors.js'
-import { checkOptionsObject } from './options.js'
+import { multiEdit, multiEditSync } from './edit/multi-edit.js'
+import type { Edit, EditOptions, EditResult } from './edit/types.js'
+import { invalidArgType, invalidArgValue } from './errors.js'
+import {
+  type JsonOptions,
+  type JsonRead,
+  type ReadJsonOptions,
+  readJsonSteps,
+  safeWriteJsonSteps,
+  splitJsonOptions,
+} from './formats/json.js'
+import { splitTextOptions, type TextOptions, writeTextSteps } from './formats/markdown.js'
+import { checkUpdater, updateJsonSteps, updateSteps } from './lock/update.js'
+import { checkOptionsObject, type WriteOptions } from './options.js'
+import type { WriteStats } from './stats.js'
+import { AtomicWriteStream } from './stream/atomic-write-stream.js'
+import { type BatchEntry, type BatchOptions, type BatchStats, batchWrite } from './txn/batch.js'
+import { type Checkpoint, createCheckpoint } from './txn/checkpoint.js'
+import type { RecoveryReport } from './txn/recover.js'
+import { type RecoverOptions, recoverDir } from './txn/recover-dir.js'
+import { runTransaction, type TxOptions, type TxStats } from './txn/run-transaction.js'
+import type { Transaction } from './txn/transaction.js'
 
 /** Options of `readVersioned`. */
 export interface ReadOptions {
@@ -16,6 +37,17 @@ function readEncoding(options: unknown): BufferEncoding | undefined {
     throw invalidArgValue('options.encoding', 'a Buffer encoding such as "utf8"', encoding, 'type')
   }
   return encoding
+}
+
+/** Read-modify-write always locks and skips unchanged content, unless told otherwise. */
+function lockedOptions(options: unknown): WriteOptions {
+  const o = checkOptionsObject(options)
+  return { ...o, lock: o.lock || true, skipUnchanged: o.skipUnchanged ?? true }
+}
+
+function checkText(text: unknown): string {
+  if (typeof text !== 'string') throw invalidArgType('text', 'a string', text)
+  return text
 }
 
 /**
@@ -32,8 +64,8 @@ export class AtomicWriter extends WriterCore {
    * const { content, version } = await writer.readVersioned('notes.md', { encoding: 'utf8' })
    * await writer.writeFile('notes.md', content + '\n- more', { ifMatch: version })
    */
-  async readVersioned(path: string | URL, options?: { encoding: BufferEncoding }): Promise<Versioned<string>>
-  async readVersioned(path: string | URL, options?: ReadOptions): Promise<Versioned<string | Buffer>>
+  async readVersioned(path: string | URL, options: { encoding: BufferEncoding }): Promise<Versioned<string>>
+  async readVersioned(path: string | URL, options?: ReadOptions): Promise<Versioned<Buffer>>
   async readVersioned(path: string | URL, options?: ReadOptions): Promise<Versioned<string | Buffer>> {
     const abs = toAbsolutePath(path)
     const encoding = readEncoding(options)
@@ -43,13 +75,199 @@ export class AtomicWriter extends WriterCore {
   }
 
   /** Synchronous {@link readVersioned}. */
-  readVersionedSync(path: string | URL, options?: { encoding: BufferEncoding }): Versioned<string>
-  readVersionedSync(path: string | URL, options?: ReadOptions): Versioned<string | Buffer>
+  readVersionedSync(path: string | URL, options: { encoding: BufferEncoding }): Versioned<string>
+  readVersionedSync(path: string | URL, options?: ReadOptions): Versioned<Buffer>
   readVersionedSync(path: string | URL, options?: ReadOptions): Versioned<string | Buffer> {
     const abs = toAbsolutePath(path)
     const encoding = readEncoding(options)
     const ctx = this.begin(undefined)
     const { bytes, version } = this.runSync(ctx, readVersionedSteps(abs))
     return { content: encoding ? bytes.toString(encoding) : bytes, version }
+  }
+
+  /**
+   * Serializes `value` as JSON (2-space indent and a final newline by default) and writes it atomically.
+   * Values that cannot be serialized fail with `ERR_SERIALIZE` naming the JSON path; large values are
+   * serialized incrementally with bounded memory.
+   * @example
+   * await writer.safeWriteJson('package.json', pkg, { stable: true })
+   */
+  async safeWriteJson(path: string | URL, value: unknown, options?: JsonOptions): Promise<WriteStats> {
+    const json = splitJsonOptions(options)
+    return this.writeCall(path, json.write, (abs, ctx) => safeWriteJsonSteps(abs, value, json, ctx.options))
+  }
+
+  /** Synchronous {@link safeWriteJson}. */
+  safeWriteJsonSync(path: string | URL, value: unknown, options?: JsonOptions): WriteStats {
+    const json = splitJsonOptions(options)
+    return this.writeCallSync(path, json.write, (abs, ctx) =>
+      safeWriteJsonSteps(abs, value, json, ctx.options),
+    )
+  }
+
+  /**
+   * Reads and parses a JSON file with its version. A corrupt file fails with `ERR_PARSE` naming the
+   * line and column; a missing file returns `default` (version `null`) when one is given.
+   * @example
+   * const { value, version } = await writer.readJson('state.json', { default: { count: 0 } })
+   */
+  async readJson<T = unknown>(path: string | URL, options?: ReadJsonOptions<T>): Promise<JsonRead<T>> {
+    const abs = toAbsolutePath(path)
+    const o = checkOptionsObject(options) as ReadJsonOptions<T>
+    return this.run(this.begin(undefined), readJsonSteps(abs, o))
+  }
+
+  /** Synchronous {@link readJson}. */
+  readJsonSync<T = unknown>(path: string | URL, options?: ReadJsonOptions<T>): JsonRead<T> {
+    const abs = toAbsolutePath(path)
+    const o = checkOptionsObject(options) as ReadJsonOptions<T>
+    return this.runSync(this.begin(undefined), readJsonSteps(abs, o))
+  }
+
+  /**
+   * Writes text (Markdown or any text file) atomically, keeping the line endings, final newline and
+   * BOM of the file it replaces unless told otherwise.
+   * @example
+   * await writer.safeWriteMd('README.md', text, { finalNewline: 'ensure' })
+   */
+  async safeWriteMd(path: string | URL, text: string, options?: TextOptions): Promise<WriteStats> {
+    const { policy, write } = splitTextOptions(options)
+    const checked = checkText(text)
+    return this.writeCall(path, write, (abs, ctx) => writeTextSteps(abs, checked, policy, ctx.options))
+  }
+
+  /** Synchronous {@link safeWriteMd}. */
+  safeWriteMdSync(path: string | URL, text: string, options?: TextOptions): WriteStats {
+    const { policy, write } = splitTextOptions(options)
+    const checked = checkText(text)
+    return this.writeCallSync(path, write, (abs, ctx) => writeTextSteps(abs, checked, policy, ctx.options))
+  }
+
+  /**
+   * Runs `fn` holding the cross-process lock on `path` (`<path>.lock`, proper-lockfile); the target
+   * need not exist. Writes with `lock: true` inside `fn` re-enter this lock. If the lock is lost while
+   * held, the call fails with `ERR_LOCK_COMPROMISED` (and writes under it refuse to commit).
+   * @example
+   * await writer.withLock('counter.txt', async () => { ... })
+   */
+  async withLock<T>(path: string | URL, fn: () => T | Promise<T>, options?: LockOptions): Promise<T> {
+    const abs = toAbsolutePath(path)
+    checkUpdater(fn)
+    const ctx = this.begin({ lock: options ?? true })
+    return this.holdingLock(abs, ctx, async () => {
+      const result = await fn()
+      await this.run(ctx, ctx.options.guard!.check())
+      return result
+    })
+  }
+
+  /**
+   * Read-modify-write under the cross-process lock: reads the text (undefined when missing), calls `fn`,
+   * writes what it returns — nothing when it is unchanged. Errors thrown by `fn` leave the file untouched.
+   * Do not write the same path inside `fn`; return the new content instead.
+   * @example
+   * await writer.update('TODO.md', (text = '') => text + '- ship it\n')
+   */
+  async update(
+    path: string | URL,
+    fn: (current: string | undefined) => string | Promise<string>,
+    options?: WriteOptions,
+  ): Promise<WriteStats> {
+    checkUpdater(fn)
+    return this.writeCall(path, lockedOptions(options), (abs, ctx) => updateSteps(abs, fn, ctx.options))
+  }
+
+  /**
+   * Read-modify-write of a JSON file under the cross-process lock: parse (a copy of `default` when
+   * missing), `fn`, serialize, write unless unchanged. Resolves with the WriteStats and the new value.
+   * @example
+   * await writer.updateJson('stats.json', (s) => ({ ...s, runs: s.runs + 1 }), { default: { runs: 0 } })
+   */
+  async updateJson<T>(
+    path: string | URL,
+    fn: (current: T | undefined) => T | Promise<T>,
+    options?: JsonOptions & { default?: T },
+  ): Promise<WriteStats & { value: T }> {
+    checkUpdater(fn)
+    const { default: fallback, ...rest } = (checkOptionsObject(options) ?? {}) as JsonOptions & {
+      default?: T
+    }
+    const json = splitJsonOptions(rest)
+    const has = options !== undefined && options !== null && 'default' in options
+    return this.writeCall(path, lockedOptions(json.write), (abs, ctx) =>
+      updateJsonSteps(abs, fn, json, has ? { value: fallback as T } : undefined, ctx.options),
+    )
+  }
+
+  /**
+   * Applies string edits to a text file in order, all or nothing: one read, one atomic write. Keeps
+   * line endings, BOM and final newline. Fails with `ERR_EDIT_*` errors an agent can act on.
+   * @example
+   * const { diff } = await writer.multiEdit('src/app.ts', [{ oldString: 'port = 80', newString: 'port = 8080' }])
+   */
+  multiEdit(path: string | URL, edits: readonly Edit[], options?: EditOptions): Promise<EditResult> {
+    return multiEdit(this, path, edits, options)
+  }
+
+  /** Synchronous {@link multiEdit}. */
+  multiEditSync(path: string | URL, edits: readonly Edit[], options?: EditOptions): EditResult {
+    return multiEditSync(this, path, edits, options)
+  }
+
+  /**
+   * Writes many files: atomically together (default, one transaction) or each on its own
+   * (`atomic: false`, failures reported together as `ERR_BATCH_PARTIAL`).
+   * @example
+   * await writer.batchWrite([{ path: 'a.txt', data: 'A' }, { path: 'b.txt', data: 'B' }])
+   */
+  batchWrite(entries: BatchEntry[], options?: BatchOptions): Promise<BatchStats> {
+    return batchWrite(this, entries, options)
+  }
+
+  /**
+   * Stages changes in `fn`, then commits them together, atomically across a crash (redo manifest).
+   * If `fn` throws, nothing is written and its error is rethrown unchanged.
+   * @example
+   * await writer.writeTransaction(async (tx) => {
+   *   tx.writeJson('a.json', a)
+   *   tx.remove('old.json')
+   * })
+   */
+  writeTransaction<T>(
+    fn: (tx: Transaction) => Promise<T> | T,
+    options?: TxOptions,
+  ): Promise<TxStats & { result: T }> {
+    return runTransaction(this, fn, options)
+  }
+
+  /**
+   * Completes or undoes interrupted transactions journaled in `dir` and removes leftover temp files.
+   * @example
+   * const report = await writer.recover('/srv/data')
+   */
+  recover(dir: string | URL, options?: RecoverOptions): Promise<RecoveryReport> {
+    return recoverDir(this, dir, options)
+  }
+
+  /**
+   * Captures the current content of files (copy-on-write clones where possible, never hard links),
+   * to `restore()` later as one transaction, or `discard()`.
+   * @example
+   * const cp = await writer.checkpoint(['a.ts', 'b.ts'])
+   * try { await risky() } catch { await cp.restore() }
+   */
+  checkpoint(paths: readonly (string | URL)[], options?: { dir?: string | URL }): Promise<Checkpoint> {
+    return createCheckpoint(this, paths, options)
+  }
+
+  /**
+   * A Writable that commits atomically: data goes to a temp file; `'finish'` is emitted only after the
+   * commit, with `stream.stats` set; `destroy(err)`, an error or an abort leaves the target untouched.
+   * @example
+   * await pipeline(source, writer.createWriteStream('dump.ndjson'))
+   */
+  createWriteStream(path: string | URL, options?: WriteOptions): AtomicWriteStream {
+    const abs = toAbsolutePath(path)
+    return new AtomicWriteStream(this, abs, this.begin(options))
   }
 }

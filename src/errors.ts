@@ -20,6 +20,7 @@ export type ErrorCode =
   | 'ERR_EDIT_INVALID'
   | 'ERR_BATCH_PARTIAL'
   | 'ERR_JOURNAL_CORRUPT'
+  | 'ERR_PARSE'
   | 'ERR_CLOSED'
   | 'ABORT_ERR'
 
@@ -98,6 +99,55 @@ export class EncodingError extends DurableWriteError {
   constructor(message: string, details: ErrorDetails) {
     super('ERR_ENCODING', message, details)
     this.name = 'EncodingError'
+  }
+}
+
+/** `ERR_LOCKED`: the cross-process lock could not be acquired within the retries. */
+export class LockedError extends DurableWriteError {
+  /** Milliseconds since the holder last refreshed the lock, where known. */
+  readonly holderAgeMs: number | undefined
+
+  constructor(message: string, details: ErrorDetails & { holderAgeMs?: number | undefined }) {
+    super('ERR_LOCKED', message, details)
+    this.name = 'LockedError'
+    this.holderAgeMs = details.holderAgeMs
+  }
+}
+
+/** `ERR_LOCK_COMPROMISED`: the lock was lost while held (stalled past `stale`, or removed by another process). */
+export class LockCompromisedError extends DurableWriteError {
+  constructor(message: string, details: ErrorDetails) {
+    super('ERR_LOCK_COMPROMISED', message, details)
+    this.name = 'LockCompromisedError'
+  }
+}
+
+/** `ERR_BATCH_PARTIAL`: some entries of a non-atomic batch failed; every entry was attempted. */
+export class BatchPartialError extends DurableWriteError {
+  /** One settled result per entry, in entry order. */
+  readonly results: PromiseSettledResult<unknown>[]
+
+  constructor(message: string, details: ErrorDetails & { results: PromiseSettledResult<unknown>[] }) {
+    super('ERR_BATCH_PARTIAL', message, details)
+    this.name = 'BatchPartialError'
+    this.results = details.results
+  }
+}
+
+/** `ERR_PARSE`: a file that should hold JSON does not parse. */
+export class ParseError extends DurableWriteError {
+  /** 1-based line and column of the first bad character, where known. */
+  readonly line: number | undefined
+  readonly column: number | undefined
+
+  constructor(
+    message: string,
+    details: ErrorDetails & { line?: number | undefined; column?: number | undefined },
+  ) {
+    super('ERR_PARSE', message, details)
+    this.name = 'ParseError'
+    this.line = details.line
+    this.column = details.column
   }
 }
 

@@ -1,3 +1,10 @@
+import { type BackupOptions, type ResolvedBackup, resolveBackup } from './core/backup.js'
+import {
+  type HeldLock,
+  type LockOptions,
+  type ResolvedLockOptions,
+  resolveLockOptions,
+} from './core/file-lock.js'
 import { invalidArgType, invalidArgValue } from './errors.js'
 import type { FsLike } from './fs/fs-like.js'
 import type { Version } from './version.js'
@@ -44,6 +51,12 @@ export interface WriteOptions {
   ifMatch?: Version | undefined
   /** `'*'`: fail with `ERR_CONFLICT` if the target exists (create-only). */
   ifNoneMatch?: '*' | undefined
+  /**
+   * Hold the cross-process lock on the target (`<target>.lock`, proper-lockfile) for the write:
+   * `ifMatch` then becomes a true compare-and-swap between cooperating processes.
+   * @default false
+   */
+  lock?: boolean | LockOptions | undefined
   /** Directory every path must stay inside, after resolving `..` and symlinks; else `ERR_OUTSIDE_ROOT`. */
   root?: string | URL | undefined
   /**
@@ -51,6 +64,11 @@ export interface WriteOptions {
    * @default 'follow'
    */
   symlinks?: 'follow' | 'replace' | undefined
+  /**
+   * Keep the previous version before replacing it: a copy-on-write clone where the file system
+   * supports it, a copy otherwise; `true` for the defaults.
+   */
+  backup?: boolean | BackupOptions | undefined
   /** Called with the complete new bytes before anything is written; throwing aborts with `ERR_VALIDATION`. */
   validate?: ((bytes: Uint8Array) => void | Promise<void>) | undefined
   /** Aborting before the rename leaves the target untouched (`ABORT_ERR`). */
@@ -74,9 +92,13 @@ export interface ResolvedWriteOptions {
   skipUnchanged: boolean
   ifMatch: Version | undefined
   ifNoneMatch: '*' | undefined
+  lock: ResolvedLockOptions | undefined
+  /** @internal The lock held for this call; checked right before the commit. */
+  guard?: HeldLock | undefined
   root: string | URL | undefined
   symlinks: 'follow' | 'replace'
   validate: ((bytes: Uint8Array) => void | Promise<void>) | undefined
+  backup: ResolvedBackup | undefined
   signal: AbortSignal | undefined
   onTempFile: ((tempPath: string) => void) | undefined
   fs: FsLike | undefined
@@ -127,9 +149,11 @@ export function resolveWriteOptions(callOptions: unknown, base: WriteOptions = {
     skipUnchanged: pick('skipUnchanged', call, base) ?? DEFAULTS.skipUnchanged,
     ifMatch: call.ifMatch,
     ifNoneMatch: call.ifNoneMatch,
+    lock: pick('lock', call, base),
     root: pick('root', call, base),
     symlinks: pick('symlinks', call, base) ?? DEFAULTS.symlinks,
     validate: pick('validate', call, base),
+    backup: resolveBackup(pick('backup', call, base)),
     signal: pick('signal', call, base),
     onTempFile: pick('onTempFile', call, base),
     fs: pick('fs', call, base),
@@ -150,6 +174,8 @@ export function resolveWriteOptions(callOptions: unknown, base: WriteOptions = {
       throw invalidArgType('options.chown', '`{ uid, gid }` with integer ids, or false', o.chown)
     }
   }
+  if (o.lock === false || o.lock === undefined) o.lock = undefined
+  else o.lock = resolveLockOptions(o.lock) as never
   checkType('options.mkdirs', o.mkdirs, 'boolean', 'a boolean')
   checkType('options.skipUnchanged', o.skipUnchanged, 'boolean', 'a boolean')
   checkType('options.ifMatch', o.ifMatch, 'string', 'a version string from readVersioned or versionOf')

@@ -50,7 +50,11 @@ function* realpathOfPrefix(p: string): Steps<string> {
   }
 }
 
-/** Fails with `ERR_OUTSIDE_ROOT` unless `path` stays inside `root`, lexically and after resolving symlinks. */
+/**
+ * Fails with `ERR_OUTSIDE_ROOT` unless `path` stays inside `root`, lexically and after resolving the
+ * symlinks of its directories. A symlink in the last component is the caller's to judge: it is either
+ * replaced (`symlinks: 'replace'`) or followed and the result checked again.
+ */
 export function* checkRoot(path: string, root: string | URL): Steps<void> {
   const rootAbs = toAbsolutePath(root, 'options.root')
   const outside = () =>
@@ -63,7 +67,7 @@ export function* checkRoot(path: string, root: string | URL): Steps<void> {
     )
   if (!isInside(rootAbs, path)) throw outside()
   const rootReal = yield* realpath(rootAbs)
-  const real = yield* realpathOfPrefix(path)
+  const real = join(yield* realpathOfPrefix(dirname(path)), basename(path))
   if (!isInside(rootReal, real)) throw outside()
 }
 

@@ -21,11 +21,12 @@ function truncateBytes(name: string, maxBytes: number): string {
 }
 
 /**
- * A fresh temp path beside `target`: hidden, with 64 bits of crypto randomness, within NAME_MAX.
+ * A fresh temp path beside `target`. A transaction's temps start their random part with its `txid`
+ * (8 hex digits), so recovery can find them.: hidden, with 64 bits of crypto randomness, within NAME_MAX.
  * Example: `/data/.config.json.3f9c0e7a1b2d4c5e.dwtmp`.
  */
-export function tempPathFor(target: string): string {
-  const rand = randomBytes(RANDOM_HEX / 2).toString('hex')
+export function tempPathFor(target: string, txid = ''): string {
+  const rand = txid + randomBytes((RANDOM_HEX - txid.length) / 2).toString('hex')
   const room = NAME_MAX - (1 + 1 + RANDOM_HEX + SUFFIX.length)
   return join(dirname(target), `.${truncateBytes(basename(target), room)}.${rand}${SUFFIX}`)
 }
@@ -33,4 +34,14 @@ export function tempPathFor(target: string): string {
 /** True for a file name made by {@link tempPathFor} — the only names recovery ever deletes. */
 export function isTempName(name: string): boolean {
   return TEMP_NAME.test(name)
+}
+
+/** True for a temp file of transaction `txid`. */
+export function isTempOf(name: string, txid: string): boolean {
+  return isTempName(name) && name.slice(-(SUFFIX.length + RANDOM_HEX), -SUFFIX.length).startsWith(txid)
+}
+
+/** A fresh transaction id: 8 hex digits. */
+export function newTxid(): string {
+  return randomBytes(4).toString('hex')
 }

@@ -10,7 +10,6 @@ import {
   fdatasync,
   fsync,
   ignoring,
-  mkdir,
   onFailure,
   open,
   readFile,
@@ -20,7 +19,10 @@ import {
   writeAll,
 } from '../steps/vocabulary.js'
 import { type Version, VersionHasher, versionOf } from '../version.js'
+import { backupSteps } from './backup.js'
 import { chunksOf, collect, type Source } from './data.js'
+import type { HeldLock } from './file-lock.js'
+import { makeDirs } from './make-dirs.js'
 import { isRoot, type Ownership, ownershipFor } from './ownership.js'
 import { resolveTarget, type Target } from './resolve-target.js'
 import { tempPathFor } from './temp-file.js'
@@ -34,6 +36,8 @@ export interface TempPlan {
   mkdirs: boolean
   signal?: AbortSignal | undefined
   onTempFile?: ((tempPath: string) => void) | undefined
+  /** Transaction id to embed in the temp name, so recovery can find the temps of a transaction. */
+  txid?: string | undefined
 }
 
 /** A complete, synced temp file waiting to be renamed over its target. */
@@ -51,39 +55,10 @@ export interface WriteOutcome {
   version: Version
 }
 
-/**
- * Creates the missing directories above `dir`, top down. In durable mode each new directory's entry
- * is synced in its parent (the deepest one's own entries are synced after the rename).
- */
-export function* makeDirs(dir: string, durable: boolean): Steps<void> {
-  const created: string[] = []
-  let current = dir
-  for (;;) {
-    try {
-      yield* mkdir(current)
-      created.push(current)
-      break
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code
-      if (code === 'EEXIST') break
-      if (code !== 'ENOENT' || dirname(current) === current) throw err
-      created.push(current)
-      current = dirname(current)
-    }
-  }
-  // created = [dir, ..., topmost missing]; the topmost now exists, create the rest top down.
-  for (let i = created.length - 2; i >= 0; i--) {
-    yield* ignoring(mkdir(created[i]!), ['EEXIST'], undefined)
-  }
-  if (durable) {
-    for (let i = created.length - 1; i >= 0; i--) yield* syncDir(dirname(created[i]!))
-  }
-}
-
 /** Opens a fresh temp file with O_EXCL and mode 0600, creating parent directories when allowed. */
 function* openTemp(plan: TempPlan): Steps<{ fd: number; temp: string }> {
   for (let attempt = 0; ; attempt++) {
-    const temp = tempPathFor(plan.target)
+    const temp = tempPathFor(plan.target, plan.txid)
     try {
       const fd = yield* open(temp, 'wx', 0o600)
       plan.onTempFile?.(temp)
@@ -132,7 +107,11 @@ export function* stageTemp(plan: TempPlan): Steps<Staged> {
   return yield* onFailure(fill(), function* () {
     if (open) {
       open = false
-      yield* close(fd)
+      try {
+        yield* close(fd)
+      } catch {
+        // The descriptor is released even when close reports an error; the temp must still go.
+      }
     }
     yield* unlink(temp)
   })
@@ -144,10 +123,12 @@ export function* commitStaged(
   target: string,
   durable: boolean,
   signal?: AbortSignal,
+  guard?: HeldLock,
 ): Steps<void> {
   yield* onFailure(
     (function* () {
       throwIfAborted(signal, target)
+      if (guard) yield* guard.check()
       yield* rename(staged.temp, target)
     })(),
     () => unlink(staged.temp),
@@ -160,6 +141,7 @@ export function* checkPreconditions(
   target: Target,
   ifMatch: Version | undefined,
   ifNoneMatch: '*' | undefined,
+  known?: Buffer | null,
 ): Steps<Buffer | undefined> {
   if (ifNoneMatch === '*' && target.stat) {
     const actual = target.stat.isFile() ? versionOf(yield* readFile(target.path)) : null
@@ -170,7 +152,8 @@ export function* checkPreconditions(
     })
   }
   if (ifMatch === undefined) return undefined
-  const current = target.stat ? yield* readFile(target.path) : undefined
+  const current =
+    known !== undefined ? (known ?? undefined) : target.stat ? yield* readFile(target.path) : undefined
   const actual = current ? versionOf(current) : null
   if (actual !== ifMatch) {
     throw new ConflictError(
@@ -209,16 +192,19 @@ function* syncExisting(path: string): Steps<void> {
 /**
  * The single-file durable write (ARCHITECTURE.md "Single-file write"):
  * resolve → preconditions → validate → [skip if unchanged] → stage temp → rename → sync directory.
+ * `known` is the target's current content when the caller has just read it (`null`: it was missing),
+ * so ifMatch and skipUnchanged need no second read.
  */
 export function* writeProtocol(
   absPath: string,
   source: Source,
   o: ResolvedWriteOptions,
+  known?: Buffer | null,
 ): Steps<WriteOutcome> {
   throwIfAborted(o.signal, absPath)
   const durable = o.durability === 'durable'
   const target = yield* resolveTarget(absPath, o)
-  let current = yield* checkPreconditions(target, o.ifMatch, o.ifNoneMatch)
+  let current = yield* checkPreconditions(target, o.ifMatch, o.ifNoneMatch, known)
   let bytes = 'bytes' in source ? source.bytes : undefined
   if (o.validate || (o.skipUnchanged && target.stat)) {
     bytes ??= yield* collect(source)
@@ -226,7 +212,7 @@ export function* writeProtocol(
   }
   if (o.validate) yield* validateBytes(bytes!, o.validate, target.path)
   if (o.skipUnchanged && target.stat?.isFile() && target.stat.size === bytes!.byteLength) {
-    current ??= yield* readFile(target.path)
+    current ??= known ?? (yield* readFile(target.path))
     if (current.equals(bytes!)) {
       throwIfAborted(o.signal, target.path)
       if (durable) yield* syncExisting(target.path)
@@ -242,6 +228,9 @@ export function* writeProtocol(
     signal: o.signal,
     onTempFile: o.onTempFile,
   })
-  yield* commitStaged(staged, target.path, durable, o.signal)
+  if (o.backup && target.stat?.isFile()) {
+    yield* onFailure(backupSteps(target.path, target.dir, o.backup, durable), () => unlink(staged.temp))
+  }
+  yield* commitStaged(staged, target.path, durable, o.signal, o.guard)
   return { path: target.path, changed: true, bytesWritten: staged.bytesWritten, version: staged.version }
 }

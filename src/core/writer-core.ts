@@ -1,4 +1,6 @@
-import { publish } from '../diagnostics.js'
+import { dirname } from 'node:path'
+import { type ChannelName, publish } from '../diagnostics.js'
+import { hasCode } from '../errors.js'
 import type { FsLike } from '../fs/fs-like.js'
 import { nodeFs } from '../fs/node-fs.js'
 import {
@@ -11,7 +13,9 @@ import { emptyOps, type OpCounts, type WriteStats } from '../stats.js'
 import type { Steps } from '../steps/op.js'
 import { runAsync, runSync } from '../steps/runner.js'
 import { type Data, type SyncData, toSource } from './data.js'
+import { acquire, acquireSync, type HeldLock, heldLock, runHolding } from './file-lock.js'
 import { GroupCommit } from './group-commit.js'
+import { makeDirs } from './make-dirs.js'
 import { PathQueue } from './path-queue.js'
 import { toAbsolutePath } from './paths.js'
 import { type WriteOutcome, writeProtocol } from './write-protocol.js'
@@ -70,17 +74,113 @@ export class WriterCore {
     return this.#queue.run(path, task)
   }
 
-  /** Builds the WriteStats of a finished call. */
-  stats(ctx: CallContext, outcome: WriteOutcome): WriteStats {
+  /** Runs `task` holding the in-process queues of every path in `paths` (transactions, batches). */
+  serializeAll<T>(paths: readonly string[], task: () => Promise<T>): Promise<T> {
+    return this.#queue.runAll(paths, task)
+  }
+
+  /**
+   * Runs `task` holding the cross-process lock on `abs` when the call asks for one (`lock` option),
+   * re-entering a lock this async context already holds (inside `withLock`). The lock is checked
+   * again right before the commit (`options.guard`).
+   */
+  async holdingLock<T>(abs: string, ctx: CallContext, task: () => Promise<T>): Promise<T> {
+    const lockOptions = ctx.options.lock
+    if (!lockOptions) return task()
+    const outer = heldLock(abs)
+    if (outer) {
+      ctx.options.guard = outer
+      return task()
+    }
+    let lock: HeldLock
+    try {
+      lock = await acquire(abs, lockOptions)
+    } catch (err) {
+      if (!hasCode(err, 'ENOENT') || !ctx.options.mkdirs) throw err
+      await this.run(ctx, makeDirs(dirname(abs), ctx.options.durability === 'durable'))
+      lock = await acquire(abs, lockOptions)
+    }
+    ctx.ops.locks++
+    ctx.options.guard = lock
+    try {
+      return await runHolding(lock, task)
+    } finally {
+      await lock.release()
+    }
+  }
+
+  /** The synchronous twin of {@link holdingLock}. */
+  holdingLockSync<T>(abs: string, ctx: CallContext, task: () => T): T {
+    const lockOptions = ctx.options.lock
+    if (!lockOptions) return task()
+    const outer = heldLock(abs)
+    if (outer) {
+      ctx.options.guard = outer
+      return task()
+    }
+    let lock: HeldLock
+    try {
+      lock = acquireSync(abs, lockOptions)
+    } catch (err) {
+      if (!hasCode(err, 'ENOENT') || !ctx.options.mkdirs) throw err
+      this.runSync(ctx, makeDirs(dirname(abs), ctx.options.durability === 'durable'))
+      lock = acquireSync(abs, lockOptions)
+    }
+    ctx.ops.locks++
+    ctx.options.guard = lock
+    try {
+      return task()
+    } finally {
+      lock.releaseSync()
+    }
+  }
+
+  /** Builds the WriteStats of a finished call; extra fields of the outcome (e.g. an edit's diff) come along. */
+  stats<O extends WriteOutcome>(ctx: CallContext, outcome: O): StatsOf<O> {
     return {
-      path: outcome.path,
-      changed: outcome.changed,
-      bytesWritten: outcome.bytesWritten,
-      version: outcome.version,
+      ...outcome,
       durability: ctx.options.durability,
       ops: ctx.ops,
       durationMs: performance.now() - ctx.started,
     }
+  }
+
+  /**
+   * Runs one single-path write API asynchronously: checks the path and options, queues behind earlier
+   * calls for the same path, runs the protocol and publishes the stats on `durable-write:<channel>`.
+   */
+  async writeCall<O extends WriteOutcome>(
+    path: unknown,
+    options: unknown,
+    protocol: (abs: string, ctx: CallContext) => Steps<O>,
+    channel: ChannelName = 'write',
+  ): Promise<StatsOf<O>> {
+    const abs = toAbsolutePath(path)
+    const ctx = this.begin(options)
+    const steps = protocol(abs, ctx)
+    return this.serialize(abs, async () => {
+      const stats = this.stats(ctx, await this.holdingLock(abs, ctx, () => this.run(ctx, steps)))
+      publish(channel, stats)
+      return stats
+    })
+  }
+
+  /** The synchronous twin of {@link writeCall}. */
+  writeCallSync<O extends WriteOutcome>(
+    path: unknown,
+    options: unknown,
+    protocol: (abs: string, ctx: CallContext) => Steps<O>,
+    channel: ChannelName = 'write',
+  ): StatsOf<O> {
+    const abs = toAbsolutePath(path)
+    const ctx = this.begin(options)
+    const steps = protocol(abs, ctx)
+    const stats = this.stats(
+      ctx,
+      this.holdingLockSync(abs, ctx, () => this.runSync(ctx, steps)),
+    )
+    publish(channel, stats)
+    return stats
   }
 
   /**
@@ -90,31 +190,18 @@ export class WriterCore {
    * const stats = await writer.writeFile('config.json', JSON.stringify(config))
    */
   writeFile(path: string | URL, data: Data, options?: WriteOptions): Promise<WriteStats> {
-    let abs: string
-    let ctx: CallContext
-    let source: ReturnType<typeof toSource>
-    try {
-      abs = toAbsolutePath(path)
-      ctx = this.begin(options)
-      source = toSource(data, ctx.options.encoding)
-    } catch (err) {
-      return Promise.reject(err)
-    }
-    return this.serialize(abs, async () => {
-      const outcome = await this.run(ctx, writeProtocol(abs, source, ctx.options))
-      const stats = this.stats(ctx, outcome)
-      publish('write', stats)
-      return stats
-    })
+    return this.writeCall(path, options, (abs, ctx) =>
+      writeProtocol(abs, toSource(data, ctx.options.encoding), ctx.options),
+    )
   }
 
   /** Synchronous {@link writeFile}: same protocol, same guarantees, blocking system calls. */
   writeFileSync(path: string | URL, data: SyncData, options?: WriteOptions): WriteStats {
-    const abs = toAbsolutePath(path)
-    const ctx = this.begin(options)
-    const source = toSource(data, ctx.options.encoding, true)
-    const stats = this.stats(ctx, this.runSync(ctx, writeProtocol(abs, source, ctx.options)))
-    publish('write', stats)
-    return stats
+    return this.writeCallSync(path, options, (abs, ctx) =>
+      writeProtocol(abs, toSource(data, ctx.options.encoding, true), ctx.options),
+    )
   }
 }
+
+/** WriteStats plus whatever extra fields a protocol's outcome carries. */
+export type StatsOf<O extends WriteOutcome> = WriteStats & Omit<O, keyof WriteOutcome>

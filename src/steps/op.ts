@@ -26,8 +26,24 @@ export interface CallOp {
   readonly fn: () => unknown
 }
 
+/**
+ * Run several step sequences: concurrently (at most `limit` at once) in the async runner, one after
+ * another in the sync runner. After the first failure no further sequence is started; the result
+ * says, per sequence, what it returned, how it failed, or that it was skipped.
+ */
+export interface AllOp {
+  readonly kind: 'all'
+  readonly steps: readonly Steps<unknown>[]
+  readonly limit: number
+  /** When given, sequence i counts its operations into counters[i] (and into the call's total too). */
+  readonly counters?: readonly OpCounts[] | undefined
+}
+
+/** Outcome of one sequence of an {@link AllOp}. */
+export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown } | { ok: false; skipped: true }
+
 /** Everything a protocol can ask a runner to do. */
-export type Op = FsOp | SyncDirOp | PullOp | CallOp
+export type Op = FsOp | SyncDirOp | PullOp | CallOp | AllOp
 
 /** A protocol, or a piece of one: a generator of operations that returns `T`. */
 export type Steps<T> = Generator<Op, T, unknown>

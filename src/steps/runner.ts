@@ -1,6 +1,6 @@
 import type { FsLike, FsMethod } from '../fs/fs-like.js'
-import type { OpCounts } from '../stats.js'
-import { COUNTED, type FsOp, type Op, type Steps } from './op.js'
+import { addOps, type OpCounts } from '../stats.js'
+import { type AllOp, COUNTED, type FsOp, type Op, type Settled, type Steps } from './op.js'
 
 /** Shares directory syncs between concurrent writers (group commit). */
 export interface DirSyncer {
@@ -27,9 +27,15 @@ export function syncDirSync(fs: FsLike, dir: string): void {
   const fd = fs.openSync(dir, 'r')
   try {
     fs.fsyncSync(fd)
-  } finally {
-    fs.closeSync(fd)
+  } catch (err) {
+    try {
+      fs.closeSync(fd)
+    } catch {
+      // The fsync error is the one the caller needs to see.
+    }
+    throw err
   }
+  fs.closeSync(fd)
 }
 
 /** Opens, fsyncs and closes a directory. */
@@ -37,9 +43,13 @@ export async function syncDirAsync(fs: FsLike, dir: string): Promise<void> {
   const fd = await fs.open(dir, 'r')
   try {
     await fs.fsync(fd)
-  } finally {
-    await fs.close(fd)
+  } catch (err) {
+    await fs.close(fd).catch(() => {
+      // The fsync error is the one the caller needs to see.
+    })
+    throw err
   }
+  await fs.close(fd)
 }
 
 /** Runs a protocol with synchronous system calls; backs every `*Sync` API. */
@@ -50,7 +60,7 @@ export function runSync<T>(steps: Steps<T>, fs: FsLike, ops?: OpCounts): T {
     let value: unknown
     try {
       count(ops, op)
-      value = execSync(fs, op)
+      value = execSync(fs, op, ops)
     } catch (err) {
       next = steps.throw(err)
       continue
@@ -60,12 +70,32 @@ export function runSync<T>(steps: Steps<T>, fs: FsLike, ops?: OpCounts): T {
   return next.value
 }
 
-function execSync(fs: FsLike, op: Op): unknown {
+function execSync(fs: FsLike, op: Op, ops: OpCounts | undefined): unknown {
   switch (op.kind) {
     case 'fs':
       return callSync(fs, op)
     case 'syncDir':
       return syncDirSync(fs, op.dir)
+    case 'all': {
+      const settled: Settled<unknown>[] = []
+      let failed = false
+      for (const steps of op.steps) {
+        if (failed) {
+          settled.push({ ok: false, skipped: true })
+          continue
+        }
+        const sub = op.counters?.[settled.length]
+        try {
+          settled.push({ ok: true, value: runSync(steps, fs, sub ?? ops) })
+        } catch (error) {
+          failed = true
+          settled.push({ ok: false, error })
+        } finally {
+          if (sub && ops) addOps(ops, sub)
+        }
+      }
+      return settled
+    }
     case 'pull':
     case 'call': {
       const result = op.kind === 'pull' ? op.source.next() : op.fn()
@@ -87,7 +117,7 @@ export async function runAsync<T>(steps: Steps<T>, fs: FsLike, ops?: OpCounts, d
     let value: unknown
     try {
       count(ops, op)
-      value = await execAsync(fs, op, dirs)
+      value = await execAsync(fs, op, ops, dirs)
     } catch (err) {
       next = steps.throw(err)
       continue
@@ -97,8 +127,33 @@ export async function runAsync<T>(steps: Steps<T>, fs: FsLike, ops?: OpCounts, d
   return next.value
 }
 
-function execAsync(fs: FsLike, op: Op, dirs: DirSyncer | undefined): unknown {
+/** Runs the sequences of an AllOp with at most `limit` in flight; stops starting new ones after a failure. */
+async function runAll(op: AllOp, fs: FsLike, ops: OpCounts | undefined, dirs: DirSyncer | undefined) {
+  const settled: Settled<unknown>[] = op.steps.map(() => ({ ok: false, skipped: true }))
+  let next = 0
+  let failed = false
+  const worker = async () => {
+    while (!failed && next < op.steps.length) {
+      const i = next++
+      const sub = op.counters?.[i]
+      try {
+        settled[i] = { ok: true, value: await runAsync(op.steps[i]!, fs, sub ?? ops, dirs) }
+      } catch (error) {
+        failed = true
+        settled[i] = { ok: false, error }
+      } finally {
+        if (sub && ops) addOps(ops, sub)
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(op.limit, op.steps.length)) }, worker))
+  return settled
+}
+
+function execAsync(fs: FsLike, op: Op, ops: OpCounts | undefined, dirs: DirSyncer | undefined): unknown {
   switch (op.kind) {
+    case 'all':
+      return runAll(op, fs, ops, dirs)
     case 'fs':
       return (fs[op.method] as AnyFn)(...op.args)
     case 'syncDir':

@@ -1,6 +1,7 @@
 import type { Stats } from 'node:fs'
 import type { FsAsync, FsMethod } from '../fs/fs-like.js'
-import type { Steps } from './op.js'
+import type { OpCounts } from '../stats.js'
+import type { Settled, Steps } from './op.js'
 
 /** One fs system call as a step. */
 export function* call<M extends FsMethod>(
@@ -42,6 +43,28 @@ export function* pull<T>(source: Iterator<T> | AsyncIterator<T>): Steps<Iterator
 /** Calls user code that may return a promise; the async runner awaits it. */
 export function* callUser<T>(fn: () => T | Promise<T>): Steps<T> {
   return (yield { kind: 'call', fn }) as T
+}
+
+/** Runs step sequences concurrently (bounded) in the async runner, in order in the sync runner. */
+export function* all<T>(
+  steps: readonly Steps<T>[],
+  limit: number,
+  counters?: readonly OpCounts[],
+): Steps<Settled<T>[]> {
+  if (steps.length === 0) return []
+  return (yield { kind: 'all', steps, limit, counters }) as Settled<T>[]
+}
+
+/** Like {@link all}, but throws the first failure once every started sequence has settled. */
+export function* allOrThrow<T>(
+  steps: readonly Steps<T>[],
+  limit: number,
+  counters?: readonly OpCounts[],
+): Steps<T[]> {
+  const settled = yield* all(steps, limit, counters)
+  const failed = settled.find((s) => !s.ok && 'error' in s)
+  if (failed && 'error' in failed) throw failed.error
+  return settled.map((s) => (s as { value: T }).value)
 }
 
 /** Writes every byte of `data`, looping on short writes. */

@@ -1,0 +1,243 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
+import { createRequire } from 'node:module'
+import gfs from 'graceful-fs'
+import type { LockOptions as PlLockOptions } from 'proper-lockfile'
+import { invalidArgType, invalidArgValue, LockCompromisedError, LockedError } from '../errors.js'
+import type { Steps } from '../steps/op.js'
+import { ignoring, lstat } from '../steps/vocabulary.js'
+
+/** Retry policy while a lock is held by someone else (the `retry` package's options). */
+export interface RetryOptions {
+  retries?: number
+  factor?: number
+  minTimeout?: number
+  maxTimeout?: number
+  randomize?: boolean
+}
+
+/** Options of the cross-process lock (proper-lockfile). */
+export interface LockOptions {
+  /**
+   * A lock not refreshed for this many milliseconds is stale and may be taken over (at least 2000).
+   * The holder refreshes it every `stale / 2` ms while its event loop runs.
+   * @default 10000
+   */
+  stale?: number | undefined
+  /**
+   * How long to keep trying while another process holds the lock: a count or retry options.
+   * @default { retries: 100, factor: 1.3, minTimeout: 5, maxTimeout: 200, randomize: true }
+   */
+  retries?: number | RetryOptions | undefined
+  /**
+   * Called when the lock is lost while held. Whatever it does, a write not yet committed under the
+   * lock fails with `ERR_LOCK_COMPROMISED` rather than commit without it; the process never crashes.
+   */
+  onCompromised?: ((err: Error) => void) | undefined
+}
+
+/** The one place lock defaults live. */
+export const LOCK_DEFAULTS = {
+  stale: 10_000,
+  retries: { retries: 100, factor: 1.3, minTimeout: 5, maxTimeout: 200, randomize: true },
+} as const
+
+/** A held lock. `check()` is run right before a commit and fails if the lock is no longer ours. */
+export interface HeldLock {
+  readonly lockPath: string
+  check(): Steps<void>
+  release(): Promise<void>
+  releaseSync(): void
+}
+
+type ProperLockfile = typeof import('proper-lockfile')
+let properLockfile: ProperLockfile | undefined
+
+/** proper-lockfile installs exit handlers when loaded, so it is loaded on first use, never at import. */
+function lib(): ProperLockfile {
+  properLockfile ??= createRequire(import.meta.url)('proper-lockfile') as ProperLockfile
+  return properLockfile
+}
+
+/** LockOptions with defaults applied. */
+export interface ResolvedLockOptions {
+  stale: number
+  retries: number | RetryOptions
+  onCompromised: ((err: Error) => void) | undefined
+}
+
+/** Validates LockOptions (`true` means all defaults). */
+export function resolveLockOptions(value: unknown, name = 'options.lock'): ResolvedLockOptions {
+  if (value === true || value === undefined) return { ...LOCK_DEFAULTS, onCompromised: undefined }
+  if (typeof value !== 'object' || value === null)
+    throw invalidArgType(name, 'true or a LockOptions object', value)
+  const o = value as LockOptions
+  if (o.stale !== undefined && (typeof o.stale !== 'number' || !Number.isFinite(o.stale) || o.stale < 0)) {
+    throw typeof o.stale === 'number'
+      ? invalidArgValue(`${name}.stale`, 'a number of milliseconds >= 0', o.stale)
+      : invalidArgType(`${name}.stale`, 'a number of milliseconds', o.stale)
+  }
+  const r = o.retries
+  if (r !== undefined && typeof r !== 'object' && !(Number.isInteger(r) && r >= 0)) {
+    throw invalidArgValue(`${name}.retries`, 'an integer >= 0 or retry options', r)
+  }
+  if (o.onCompromised !== undefined && typeof o.onCompromised !== 'function') {
+    throw invalidArgType(`${name}.onCompromised`, 'a function', o.onCompromised)
+  }
+  return {
+    stale: Math.max(o.stale ?? LOCK_DEFAULTS.stale, 2000),
+    retries: r ?? LOCK_DEFAULTS.retries,
+    onCompromised: o.onCompromised,
+  }
+}
+
+/** Locks this async context already holds, so a write inside `withLock` on the same path re-enters. */
+const held = new AsyncLocalStorage<Map<string, HeldLock>>()
+
+/** Runs `fn` with `lock` registered as held by this async context. */
+export function runHolding<T>(lock: HeldLock, fn: () => T): T {
+  const outer = held.getStore()
+  const map = new Map(outer)
+  map.set(lock.lockPath, lock)
+  return held.run(map, fn)
+}
+
+/** The lock this async context already holds on `target`, if any. */
+export function heldLock(target: string): HeldLock | undefined {
+  return held.getStore()?.get(`${target}.lock`)
+}
+
+/**
+ * proper-lockfile's fs, watching the mtimes it stamps on the lock directory so that `check()` can
+ * prove the lock is still ours: same mtime, and refreshed within `stale`.
+ */
+class Stamps {
+  readonly mtimes = new Map<string, number>()
+  readonly fs = {
+    ...gfs,
+    utimes: (path: string, atime: Date, mtime: Date, cb: (err: Error | null) => void) => {
+      gfs.utimes(path, atime, mtime, (err) => {
+        if (!err) this.stamp(path, mtime.getTime())
+        cb(err)
+      })
+    },
+    utimesSync: (path: string, atime: Date, mtime: Date) => {
+      gfs.utimesSync(path, atime, mtime)
+      this.stamp(path, mtime.getTime())
+    },
+  }
+  stamp(path: string, mtime: number): void {
+    if (this.mtimes.has(path)) this.mtimes.set(path, mtime)
+  }
+}
+const stamps = new Stamps()
+
+function lockedError(target: string, lockPath: string, cause: unknown): LockedError {
+  let holderAgeMs: number | undefined
+  try {
+    holderAgeMs = Math.max(0, Date.now() - gfs.statSync(lockPath).mtimeMs)
+  } catch {
+    // Released meanwhile.
+  }
+  const age = holderAgeMs === undefined ? '' : ` (last refreshed ${Math.round(holderAgeMs)} ms ago)`
+  return new LockedError(
+    `${target} is locked by another process${age}; nothing was written. Retry later, or raise \`retries\`.`,
+    { path: target, cause, holderAgeMs },
+  )
+}
+
+function makeHeld(
+  target: string,
+  lockPath: string,
+  stale: number,
+  state: { compromised?: Error },
+  releaseFn: () => Promise<void> | void,
+): HeldLock {
+  const compromised = (cause: unknown) =>
+    new LockCompromisedError(
+      `The lock on ${target} was lost before the write was committed (stalled past ${stale} ms, or removed by another process); the write was not committed.`,
+      { path: target, cause },
+    )
+  let released = false
+  const forget = () => {
+    released = true
+    stamps.mtimes.delete(lockPath)
+  }
+  return {
+    lockPath,
+    *check() {
+      if (state.compromised) throw compromised(state.compromised)
+      const ours = stamps.mtimes.get(lockPath)
+      const st = yield* ignoring(lstat(lockPath), ['ENOENT'], undefined)
+      if (!st || ours === undefined || st.mtimeMs !== ours || Date.now() - ours > stale)
+        throw compromised(undefined)
+    },
+    async release() {
+      if (released) return
+      forget()
+      if (!state.compromised) await releaseFn()
+    },
+    releaseSync() {
+      if (released) return
+      forget()
+      if (!state.compromised) void releaseFn()
+    },
+  }
+}
+
+function plOptions(o: ResolvedLockOptions, state: { compromised?: Error }): PlLockOptions {
+  return {
+    stale: o.stale,
+    realpath: false,
+    fs: stamps.fs,
+    onCompromised: (err) => {
+      state.compromised = err
+      try {
+        o.onCompromised?.(err)
+      } catch {
+        // A throwing handler must not crash the process from a timer.
+      }
+    },
+  }
+}
+
+/** Acquires the cross-process lock `<target>.lock` (the target need not exist; its directory must). */
+export async function acquire(target: string, options: ResolvedLockOptions): Promise<HeldLock> {
+  const lockPath = `${target}.lock`
+  const state: { compromised?: Error } = {}
+  let release: () => Promise<void>
+  try {
+    release = await lib().lock(target, { ...plOptions(options, state), retries: options.retries })
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ELOCKED') throw lockedError(target, lockPath, err)
+    throw err
+  }
+  const st = await new Promise<gfs.Stats>((resolve, reject) =>
+    gfs.stat(lockPath, (err, stats) => (err ? reject(err) : resolve(stats))),
+  )
+  stamps.mtimes.set(lockPath, st.mtimeMs)
+  return makeHeld(target, lockPath, options.stale, state, release)
+}
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
+}
+
+/** Synchronous {@link acquire}: retries by sleeping the thread between attempts. */
+export function acquireSync(target: string, options: ResolvedLockOptions): HeldLock {
+  const lockPath = `${target}.lock`
+  const state: { compromised?: Error } = {}
+  const r: RetryOptions = typeof options.retries === 'number' ? { retries: options.retries } : options.retries
+  let delay = r.minTimeout ?? 5
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const release = lib().lockSync(target, plOptions(options, state))
+      stamps.mtimes.set(lockPath, gfs.statSync(lockPath).mtimeMs)
+      return makeHeld(target, lockPath, options.stale, state, release)
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ELOCKED') throw err
+      if (attempt >= (r.retries ?? 0)) throw lockedError(target, lockPath, err)
+      sleepSync(delay * (r.randomize ? 1 + Math.random() : 1))
+      delay = Math.min(delay * (r.factor ?? 2), r.maxTimeout ?? Number.POSITIVE_INFINITY)
+    }
+  }
+}

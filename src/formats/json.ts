@@ -1,0 +1,159 @@
+import type { Source } from '../core/data.js'
+import { type WriteOutcome, writeProtocol } from '../core/write-protocol.js'
+import { invalidArgType, invalidArgValue, ParseError } from '../errors.js'
+import type { ResolvedWriteOptions, WriteOptions } from '../options.js'
+import type { Steps } from '../steps/op.js'
+import { ignoring, readFile } from '../steps/vocabulary.js'
+import { type Version, versionOf } from '../version.js'
+import { estimateJsonSize, jsonChunks, serializeJson } from './json-serialize.js'
+
+/** A JSON.stringify replacer: a function, or an allowlist of keys. */
+export type JsonReplacer =
+  | ((this: unknown, key: string, value: unknown) => unknown)
+  | (string | number)[]
+  | null
+
+/** Options of `safeWriteJson`: every WriteOption plus how to serialize. */
+export interface JsonOptions extends WriteOptions {
+  /**
+   * Indentation, as for JSON.stringify: a number of spaces (at most 10) or a string.
+   * @default 2
+   */
+  space?: number | string | undefined
+  /**
+   * Sort the keys of every object (fast-json-stable-stringify order); indentation is still honoured.
+   * @default false
+   */
+  stable?: boolean | undefined
+  /** As for JSON.stringify. */
+  replacer?: JsonReplacer | undefined
+  /**
+   * End the file with a newline.
+   * @default true
+   */
+  finalNewline?: boolean | undefined
+  /**
+   * Serialize incrementally with bounded memory. `'auto'` streams values whose JSON is estimated above
+   * a few MiB; `true` always streams; `false` never does (JSON.stringify limits apply).
+   * @default 'auto'
+   */
+  stream?: 'auto' | boolean | undefined
+}
+
+/** The serialization half of JsonOptions, with defaults applied. */
+export interface SerializeOptions {
+  space: number | string
+  stable: boolean
+  replacer: JsonReplacer
+  finalNewline: boolean
+}
+
+/** Above this estimated size, `stream: 'auto'` serializes incrementally. */
+export const AUTO_STREAM_BYTES = 8 * 1024 * 1024
+
+const JSON_DEFAULTS = { space: 2, stable: false, replacer: null, finalNewline: true, stream: 'auto' } as const
+
+/** Splits JsonOptions into serialization options and the write options, validating the former. */
+export function splitJsonOptions(options: unknown): {
+  serialize: SerializeOptions
+  stream: 'auto' | boolean
+  write: WriteOptions
+} {
+  if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
+    throw invalidArgType('options', 'an object', options)
+  }
+  const { space, stable, replacer, finalNewline, stream, ...write } = (options ?? {}) as JsonOptions
+  if (space !== undefined && typeof space !== 'number' && typeof space !== 'string') {
+    throw invalidArgType('options.space', 'a number or a string', space)
+  }
+  if (stable !== undefined && typeof stable !== 'boolean')
+    throw invalidArgType('options.stable', 'a boolean', stable)
+  if (finalNewline !== undefined && typeof finalNewline !== 'boolean') {
+    throw invalidArgType('options.finalNewline', 'a boolean', finalNewline)
+  }
+  if (
+    replacer !== undefined &&
+    replacer !== null &&
+    typeof replacer !== 'function' &&
+    !Array.isArray(replacer)
+  ) {
+    throw invalidArgType('options.replacer', 'a function or an array of keys', replacer)
+  }
+  if (stream !== undefined && stream !== 'auto' && typeof stream !== 'boolean') {
+    throw invalidArgValue('options.stream', "'auto', true or false", stream, 'type')
+  }
+  return {
+    serialize: {
+      space: space ?? JSON_DEFAULTS.space,
+      stable: stable ?? JSON_DEFAULTS.stable,
+      replacer: replacer ?? JSON_DEFAULTS.replacer,
+      finalNewline: finalNewline ?? JSON_DEFAULTS.finalNewline,
+    },
+    stream: stream ?? JSON_DEFAULTS.stream,
+    write,
+  }
+}
+
+/**
+ * The bytes of `value` as JSON: all at once (serialization errors surface before any I/O), or as a
+ * chunk iterator with bounded memory for large values (errors then surface mid-write; the temp file is
+ * removed and the target left untouched).
+ */
+export function jsonSource(value: unknown, serialize: SerializeOptions, stream: 'auto' | boolean): Source {
+  const streaming =
+    stream === true || (stream === 'auto' && estimateJsonSize(value, AUTO_STREAM_BYTES) > AUTO_STREAM_BYTES)
+  if (streaming) return { iterator: jsonChunks(value, serialize), encoding: 'utf8' }
+  return { bytes: Buffer.from(serializeJson(value, serialize), 'utf8') }
+}
+
+/** Parses JSON text, turning a SyntaxError into a ParseError that names the path, line and column. */
+export function parseJson(text: string, path: string): unknown {
+  try {
+    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text)
+  } catch (err) {
+    const match = /position (\d+)/.exec((err as Error).message)
+    let line: number | undefined
+    let column: number | undefined
+    if (match) {
+      const before = text.slice(0, Number(match[1]))
+      line = before.split('\n').length
+      column = before.length - before.lastIndexOf('\n')
+    }
+    const where = line === undefined ? '' : ` at line ${line}, column ${column}`
+    throw new ParseError(
+      `${path} does not contain valid JSON${where}: ${(err as Error).message}. Fix or restore the file (a backup or checkpoint may hold the previous version).`,
+      { path, cause: err, line, column },
+    )
+  }
+}
+
+/** Result of `readJson`. */
+export interface JsonRead<T> {
+  value: T
+  /** Version of the bytes read; `null` when the file is missing and `default` was returned. */
+  version: Version | null
+}
+
+/** Options of `readJson`. */
+export interface ReadJsonOptions<T> {
+  /** Returned (with version `null`) when the file does not exist; without it a missing file is ENOENT. */
+  default?: T
+}
+
+/** Reads and parses a JSON file with its version; `default` stands in for a missing file. */
+export function* readJsonSteps<T>(abs: string, options: ReadJsonOptions<T>): Steps<JsonRead<T>> {
+  const hasDefault = 'default' in options
+  const bytes = hasDefault ? yield* ignoring(readFile(abs), ['ENOENT'], undefined) : yield* readFile(abs)
+  if (bytes === undefined) return { value: options.default as T, version: null }
+  return { value: parseJson(bytes.toString('utf8'), abs) as T, version: versionOf(bytes) }
+}
+
+/** safeWriteJson as one protocol: serialize (or stream) the value, then the single-file write. */
+export function safeWriteJsonSteps(
+  abs: string,
+  value: unknown,
+  json: ReturnType<typeof splitJsonOptions>,
+  o: ResolvedWriteOptions,
+): Steps<WriteOutcome> {
+  return writeProtocol(abs, jsonSource(value, json.serialize, json.stream), o)
+}

@@ -1,0 +1,240 @@
+import { dirname } from 'node:path'
+import { backupSteps } from '../core/backup.js'
+import type { HeldLock } from '../core/file-lock.js'
+import { makeDirs } from '../core/make-dirs.js'
+import { ownershipFor } from '../core/ownership.js'
+import { resolveTarget, type Target } from '../core/resolve-target.js'
+import { checkPreconditions, type Staged, stageTemp } from '../core/write-protocol.js'
+import { throwIfAborted, ValidationError } from '../errors.js'
+import type { ResolvedWriteOptions } from '../options.js'
+import type { OpCounts } from '../stats.js'
+import type { Steps } from '../steps/op.js'
+import {
+  allOrThrow,
+  callUser,
+  close,
+  fsync,
+  ignoring,
+  onFailure,
+  open,
+  readFile,
+  rename,
+  syncDir,
+  unlink,
+  writeAll,
+} from '../steps/vocabulary.js'
+import { type Version, versionOf } from '../version.js'
+import { manifestPath } from './journal.js'
+import { contentHash, encodeManifest, type Manifest } from './manifest.js'
+
+/** One file of a transaction, as decided by its callback: new bytes, or removal. */
+export type TxItem =
+  | { kind: 'write'; abs: string; bytes: Uint8Array; options: ResolvedWriteOptions }
+  | { kind: 'remove'; abs: string; options: ResolvedWriteOptions }
+
+/** What happened to one file. */
+export interface TxFileOutcome {
+  path: string
+  kind: 'write' | 'remove'
+  changed: boolean
+  bytesWritten: number
+  /** Version now at `path`; `null` once removed. */
+  version: Version | null
+}
+
+/** A transaction ready to commit. */
+export interface TxPlan {
+  txid: string
+  journalDir: string
+  items: readonly TxItem[]
+  durable: boolean
+  concurrency: number
+  signal: AbortSignal | undefined
+  /** The journal lock, checked right before the commit point. */
+  guard: HeldLock | undefined
+  /** Per item: counts the operations made for that file. */
+  counters: OpCounts[]
+}
+
+interface Decided {
+  /** Position in plan.items. */
+  index: number
+  item: TxItem
+  target: Target
+  /** For writes: unchanged content is not rewritten (skipUnchanged). For removes: nothing to remove. */
+  skip: boolean
+  hash: string
+}
+
+function* validate(item: TxItem & { kind: 'write' }, path: string): Steps<void> {
+  const fn = item.options.validate
+  if (!fn) return
+  try {
+    yield* callUser(() => fn(item.bytes))
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err)
+    throw new ValidationError(
+      `The new content of ${path} was rejected by validate: ${why} Nothing was written.`,
+      {
+        path,
+        cause: err,
+      },
+    )
+  }
+}
+
+/** Resolves one target and checks its preconditions (ifMatch, ifNoneMatch, validate), before any write. */
+function* decide(item: TxItem, index: number): Steps<Decided> {
+  const o = item.options
+  const target = yield* resolveTarget(item.abs, o)
+  let current = yield* checkPreconditions(target, o.ifMatch, o.ifNoneMatch)
+  if (item.kind === 'remove') {
+    if (!target.stat) return { index, item, target, skip: true, hash: '' }
+    current ??= yield* readFile(target.path)
+    return { index, item, target, skip: false, hash: contentHash(current) }
+  }
+  yield* validate(item, target.path)
+  let skip = false
+  if (o.skipUnchanged && target.stat?.isFile() && target.stat.size === item.bytes.byteLength) {
+    current ??= yield* readFile(target.path)
+    skip = current.equals(item.bytes)
+  }
+  return { index, item, target, skip, hash: contentHash(item.bytes) }
+}
+
+function* stage(d: Decided, plan: TxPlan): Steps<Staged> {
+  const o = d.item.options
+  if (o.backup && d.target.stat?.isFile())
+    yield* backupSteps(d.target.path, d.target.dir, o.backup, plan.durable)
+  return yield* stageTemp({
+    target: d.target.path,
+    source: { bytes: (d.item as { bytes: Uint8Array }).bytes },
+    durable: plan.durable,
+    ownership: ownershipFor(d.target.inherit, o.mode, o.chown),
+    mkdirs: o.mkdirs,
+    signal: plan.signal,
+    onTempFile: o.onTempFile,
+    txid: plan.txid,
+  })
+}
+
+/** Opens a new manifest, creating the journal directory (durably) the first time. */
+function* openManifest(path: string, durable: boolean): Steps<number> {
+  try {
+    return yield* open(path, 'wx', 0o600)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+    yield* makeDirs(dirname(path), durable)
+    if (durable) yield* syncDir(dirname(path))
+    return yield* open(path, 'wx', 0o600)
+  }
+}
+
+/** Writes the manifest with O_EXCL and syncs it and the journal directory: the commit point. */
+function* writeManifest(path: string, manifest: Manifest, durable: boolean): Steps<void> {
+  const fd = yield* openManifest(path, durable)
+  let open_ = true
+  yield* onFailure(
+    (function* () {
+      yield* writeAll(fd, encodeManifest(manifest))
+      if (durable) yield* fsync(fd)
+      open_ = false
+      yield* close(fd)
+    })(),
+    function* () {
+      if (open_) yield* close(fd)
+    },
+  )
+  if (durable) yield* syncDir(dirname(path))
+}
+
+/**
+ * The transaction commit (ARCHITECTURE.md "Transactions and atomic batches: redo manifest"):
+ * decide (resolve, preconditions) → stage every temp and fdatasync (parallel, bounded) → sync each
+ * touched directory → write + sync the manifest and its directory (commit point) → renames and
+ * removals → sync each touched directory → remove the manifest. Before the commit point any failure
+ * removes every temp and leaves every target untouched; after it, recovery completes the transaction.
+ * fsyncs in durable mode: N + 2D + 2 (N files written, D directories touched).
+ */
+export function* commitTransaction(plan: TxPlan): Steps<TxFileOutcome[]> {
+  throwIfAborted(plan.signal)
+  const decided = yield* allOrThrow(plan.items.map(decide), plan.concurrency, plan.counters)
+  const writes = decided.filter((d) => d.item.kind === 'write' && !d.skip)
+  const removes = decided.filter((d) => d.item.kind === 'remove' && !d.skip)
+  const dirs = [...new Set([...writes, ...removes].map((d) => d.target.dir))]
+  const staged: (Staged | undefined)[] = []
+  const mpath = manifestPath(plan.journalDir, plan.txid)
+  let manifestCreated = false
+
+  yield* onFailure(
+    (function* () {
+      const settled = yield* allOrThrow(
+        writes.map((d, i) =>
+          (function* () {
+            staged[i] = yield* stage(d, plan)
+            return staged[i]
+          })(),
+        ),
+        plan.concurrency,
+        writes.map((d) => plan.counters[d.index]!),
+      )
+      if (plan.durable)
+        yield* allOrThrow(
+          dirs.map((dir) => syncDir(dir)),
+          plan.concurrency,
+        )
+      throwIfAborted(plan.signal)
+      const manifest: Manifest = {
+        txid: plan.txid,
+        entries: [
+          ...writes.map((d, i) => ({
+            op: 'write' as const,
+            target: d.target.path,
+            temp: settled[i]!.temp,
+            hash: d.hash,
+          })),
+          ...removes.map((d) => ({ op: 'remove' as const, target: d.target.path, hash: d.hash })),
+        ],
+      }
+      if (writes.length + removes.length === 0) return
+      if (plan.guard) yield* plan.guard.check()
+      manifestCreated = true
+      yield* writeManifest(mpath, manifest, plan.durable)
+    })(),
+    function* () {
+      for (const s of staged) if (s) yield* ignoring(unlink(s.temp), ['ENOENT'], undefined)
+      if (manifestCreated) yield* ignoring(unlink(mpath), ['ENOENT'], undefined)
+    },
+  )
+  // Committed: from here on a failure leaves the manifest for recovery to roll forward.
+  if (writes.length + removes.length > 0) {
+    yield* allOrThrow(
+      [
+        ...writes.map((d, i) => rename(staged[i]!.temp, d.target.path)),
+        ...removes.map((d) => ignoring(unlink(d.target.path), ['ENOENT'], undefined)),
+      ],
+      plan.concurrency,
+    )
+    if (plan.durable)
+      yield* allOrThrow(
+        dirs.map((dir) => syncDir(dir)),
+        plan.concurrency,
+      )
+    yield* unlink(mpath)
+  }
+  const stagedOf = new Map(writes.map((d, i) => [d, staged[i]]))
+  return decided.map((d) => outcomeOf(d, stagedOf.get(d)))
+}
+
+function outcomeOf(d: Decided, staged: Staged | undefined): TxFileOutcome {
+  if (d.item.kind === 'remove') {
+    return { path: d.target.path, kind: 'remove', changed: !d.skip, bytesWritten: 0, version: null }
+  }
+  return {
+    path: d.target.path,
+    kind: 'write',
+    changed: !d.skip,
+    bytesWritten: staged?.bytesWritten ?? 0,
+    version: staged?.version ?? versionOf(d.item.bytes),
+  }
+}

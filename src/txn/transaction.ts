@@ -1,0 +1,154 @@
+import { collect, type Data, toSource } from '../core/data.js'
+import { toAbsolutePath } from '../core/paths.js'
+import { splitEditOptions } from '../edit/edit-options.js'
+import { planEdits } from '../edit/plan.js'
+import type { Edit, EditOptions } from '../edit/types.js'
+import { checkEdits } from '../edit/validate-edits.js'
+import { invalidArgType, invalidArgValue } from '../errors.js'
+import { type JsonOptions, jsonSource, splitJsonOptions } from '../formats/json.js'
+import { splitTextOptions, type TextOptions } from '../formats/markdown.js'
+import { formatText } from '../formats/text.js'
+import type { FsLike } from '../fs/fs-like.js'
+import {
+  checkOptionsObject,
+  type ResolvedWriteOptions,
+  resolveWriteOptions,
+  type WriteOptions,
+} from '../options.js'
+import { runAsync } from '../steps/runner.js'
+import type { TxItem } from './commit.js'
+
+type Staged =
+  | { kind: 'write'; data: Data; options: ResolvedWriteOptions }
+  | { kind: 'bytes'; bytes: Uint8Array; options: ResolvedWriteOptions }
+  | { kind: 'remove'; options: ResolvedWriteOptions }
+
+/**
+ * The changes a `writeTransaction` callback stages. Nothing touches the disk until the callback
+ * returns; then every change commits together, or none does.
+ */
+export class Transaction {
+  readonly #staged = new Map<string, Staged>()
+  readonly #base: WriteOptions
+  readonly #fs: FsLike
+
+  /** @internal Created by writeTransaction. */
+  constructor(base: WriteOptions, fs: FsLike) {
+    this.#base = base
+    this.#fs = fs
+  }
+
+  #options(options: unknown): ResolvedWriteOptions {
+    return resolveWriteOptions(options, this.#base)
+  }
+
+  /** Stages new content for `path` (any Data form; streams are read at commit). */
+  writeFile(path: string | URL, data: Data, options?: WriteOptions): void {
+    const abs = toAbsolutePath(path)
+    const o = this.#options(options)
+    const source = toSource(data, o.encoding)
+    this.#staged.set(
+      abs,
+      'bytes' in source
+        ? { kind: 'bytes', bytes: source.bytes, options: o }
+        : { kind: 'write', data, options: o },
+    )
+  }
+
+  /** Stages `value` as JSON (serialized now: a value that cannot be serialized throws ERR_SERIALIZE here). */
+  writeJson(path: string | URL, value: unknown, options?: JsonOptions): void {
+    const abs = toAbsolutePath(path)
+    const json = splitJsonOptions(options)
+    const source = jsonSource(value, json.serialize, false)
+    this.#staged.set(abs, {
+      kind: 'bytes',
+      bytes: (source as { bytes: Uint8Array }).bytes,
+      options: this.#options(json.write),
+    })
+  }
+
+  /**
+   * Stages text. Line-ending, final-newline and BOM policies that preserve the replaced file look at
+   * the content this transaction sees for `path` (staged, else on disk) — read with `await tx.read`
+   * first if it matters; without a staged version the file on disk is consulted at commit.
+   */
+  writeMd(path: string | URL, text: string, options?: TextOptions): void {
+    const abs = toAbsolutePath(path)
+    if (typeof text !== 'string') throw invalidArgType('text', 'a string', text)
+    const { policy, write } = splitTextOptions(options)
+    const o = this.#options(write)
+    const prev = this.#staged.get(abs)
+    const previous = prev?.kind === 'bytes' ? Buffer.from(prev.bytes).toString(o.encoding) : undefined
+    const out = formatText(text, prev?.kind === 'remove' ? undefined : previous, policy)
+    this.#staged.set(abs, { kind: 'bytes', bytes: Buffer.from(out, o.encoding), options: o })
+  }
+
+  /** Applies `edits` (multiEdit semantics) to the content this transaction sees for `path`. */
+  async edit(path: string | URL, edits: readonly Edit[], options?: EditOptions): Promise<void> {
+    const abs = toAbsolutePath(path)
+    const split = splitEditOptions(options)
+    const checked = checkEdits(edits, abs)
+    const o = this.#options(split.write)
+    const current = await this.#bytes(abs)
+    const plan = planEdits(current, checked, split.edit, abs)
+    this.#staged.set(abs, { kind: 'bytes', bytes: plan.bytes, options: o })
+  }
+
+  /** Stages the removal of `path` (a missing file is fine). */
+  remove(path: string | URL, options?: WriteOptions): void {
+    const abs = toAbsolutePath(path)
+    this.#staged.set(abs, { kind: 'remove', options: this.#options(options) })
+  }
+
+  /** What this transaction sees at `path`: staged content, else the disk; `undefined` when absent or removed. */
+  async read(
+    path: string | URL,
+    options?: { encoding?: BufferEncoding },
+  ): Promise<string | Buffer | undefined> {
+    const abs = toAbsolutePath(path)
+    const { encoding } = checkOptionsObject(options) as { encoding?: BufferEncoding }
+    if (encoding !== undefined && !Buffer.isEncoding(encoding)) {
+      throw invalidArgValue('options.encoding', 'a Buffer encoding', encoding, 'type')
+    }
+    const bytes = await this.#bytes(abs)
+    if (bytes === undefined) return undefined
+    return encoding ? Buffer.from(bytes).toString(encoding) : Buffer.from(bytes)
+  }
+
+  async #bytes(abs: string): Promise<Uint8Array | undefined> {
+    const staged = this.#staged.get(abs)
+    if (staged?.kind === 'remove') return undefined
+    if (staged?.kind === 'bytes') return staged.bytes
+    if (staged?.kind === 'write') {
+      const bytes = await collectData(staged.data, staged.options.encoding, this.#fs)
+      this.#staged.set(abs, { kind: 'bytes', bytes, options: staged.options })
+      return bytes
+    }
+    try {
+      return await this.#fs.readFile(abs)
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+      throw err
+    }
+  }
+
+  /** @internal The staged changes as commit items, every stream read to its end. */
+  async items(): Promise<TxItem[]> {
+    const items: TxItem[] = []
+    for (const [abs, staged] of this.#staged) {
+      if (staged.kind === 'remove') items.push({ kind: 'remove', abs, options: staged.options })
+      else {
+        const bytes =
+          staged.kind === 'bytes'
+            ? staged.bytes
+            : await collectData(staged.data, staged.options.encoding, this.#fs)
+        items.push({ kind: 'write', abs, bytes, options: staged.options })
+      }
+    }
+    return items
+  }
+}
+
+function collectData(data: Data, encoding: BufferEncoding, fs: FsLike): Promise<Uint8Array> {
+  return runAsync(collect(toSource(data, encoding)), fs)
+}

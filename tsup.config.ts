@@ -1,7 +1,13 @@
 import { defineConfig } from 'tsup'
 
 export default defineConfig({
-  entry: { index: 'src/index.ts' },
+  entry: {
+    index: 'src/index.ts',
+    'compat/write-file-atomic': 'src/compat/write-file-atomic.ts',
+    'compat/atomically': 'src/compat/atomically.ts',
+    'compat/steno': 'src/compat/steno.ts',
+    cli: 'src/cli/main.ts',
+  },
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,
@@ -10,4 +16,7 @@ export default defineConfig({
   platform: 'node',
   splitting: true,
   treeshake: true,
+  shims: true,
+  // `require('durable-write/compat/write-file-atomic')` returns the function itself, as the original does.
+  cjsInterop: true,
 })

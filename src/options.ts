@@ -139,7 +139,11 @@ export function checkOptionsObject(options: unknown, name = 'options'): WriteOpt
 
 /** Applies `base` (writer defaults) then DEFAULTS to `call`, validating every option. */
 export function resolveWriteOptions(callOptions: unknown, base: WriteOptions = {}): ResolvedWriteOptions {
-  const call = checkOptionsObject(callOptions)
+  // Like node:fs, an encoding name may stand for the options.
+  const call =
+    typeof callOptions === 'string'
+      ? { encoding: callOptions as BufferEncoding }
+      : checkOptionsObject(callOptions)
   const o = {
     encoding: pick('encoding', call, base) ?? DEFAULTS.encoding,
     durability: pick('durability', call, base) ?? DEFAULTS.durability,

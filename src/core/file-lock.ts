@@ -206,7 +206,14 @@ export async function acquire(target: string, options: ResolvedLockOptions): Pro
   const state: { compromised?: Error } = {}
   let release: () => Promise<void>
   try {
-    release = await lib().lock(target, { ...plOptions(options, state), retries: options.retries })
+    // proper-lockfile retries every error, so a first attempt without retries lets a missing
+    // directory (ENOENT) surface at once; only a held lock is waited for.
+    try {
+      release = await lib().lock(target, { ...plOptions(options, state), retries: 0 })
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ELOCKED') throw err
+      release = await lib().lock(target, { ...plOptions(options, state), retries: options.retries })
+    }
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ELOCKED') throw lockedError(target, lockPath, err)
     throw err

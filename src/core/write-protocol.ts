@@ -61,7 +61,6 @@ function* openTemp(plan: TempPlan): Steps<{ fd: number; temp: string }> {
     const temp = tempPathFor(plan.target, plan.txid)
     try {
       const fd = yield* open(temp, 'wx', 0o600)
-      plan.onTempFile?.(temp)
       return { fd, temp }
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code
@@ -89,6 +88,10 @@ export function* stageTemp(plan: TempPlan): Steps<Staged> {
   const { fd, temp } = yield* openTemp(plan)
   let open = true
   function* fill(): Steps<Staged> {
+    // Inside the cleanup scope: if the callback throws, the temp is closed and removed. The asynchronous
+    // runner waits for a promise it returns before writing any data.
+    const onTempFile = plan.onTempFile
+    if (onTempFile) yield* callUser(() => onTempFile(temp))
     const hasher = new VersionHasher()
     let bytesWritten = 0
     function* put(chunk: Uint8Array): Steps<void> {

@@ -40,6 +40,7 @@ export interface JsonFormatOptions {
 export interface JsonFormat {
   /** The indentation string (`''` for none), as JSON.stringify derives it from `space`. */
   gap: string
+  /** Sort the keys of every object. */
   stable: boolean
   /** The replacer function, or `null`. */
   replacerFn: JsonReplacerFunction | null
@@ -47,7 +48,9 @@ export interface JsonFormat {
   keys: string[] | null
   /** What to hand to the native JSON.stringify as its replacer. */
   nativeReplacer: JsonReplacerFunction | string[] | null
+  /** End the text with `'\n'`. */
   finalNewline: boolean
+  /** File path for error messages. */
   path: string | undefined
 }
 

@@ -42,6 +42,7 @@ class Frame {
     readonly value: Record<string, unknown>,
     /** The keys to write, in order; `null` for an array. */
     readonly keys: readonly string[] | null,
+    /** Number of members (keys, or the array's length). */
     readonly length: number,
     /** Written before each member: newline and indentation, or nothing without `space`. */
     readonly sep: string,
@@ -56,19 +57,26 @@ class Frame {
   }
 }
 
+/** Deeper than this, wrapping a subtree for {@link nativeAt} costs more than re-indenting it. */
+const MAX_WRAP_DEPTH = 8
+
 /**
- * Native JSON.stringify of a value that stands `depth` levels deep in indented output: the value is
- * nested in `depth` arrays, so JSON.stringify indents it in place, and the wrapping is cut off (a cheap
- * slice, instead of inserting indentation after every newline).
+ * Native JSON.stringify of a value that stands `depth` levels deep in indented output, after `sep`
+ * (a newline and the indentation of that level). Shallow values
+ * are nested in `depth` arrays, so that JSON.stringify indents them in place, and the wrapping is cut off
+ * (a cheap slice); deeper ones get the indentation inserted after every newline (JSON text has newlines
+ * only between tokens: strings escape theirs).
  */
 function nativeAt(
   value: unknown,
   depth: number,
+  sep: string,
   list: string[] | null,
   gap: string,
   cuts: [number, number][],
 ): string {
   if (depth === 0 || gap === '') return JSON.stringify(value, list, gap)
+  if (depth > MAX_WRAP_DEPTH) return JSON.stringify(value, list, gap).replace(/\n/g, sep)
   let nested = value
   for (let i = 0; i < depth; i++) nested = [nested]
   const text = JSON.stringify(nested, list, gap)
@@ -97,8 +105,8 @@ function pathOf(stack: readonly Frame[], depth = stack.length): string {
  * The walk behind {@link jsonChunks} and the stable one-shot serializer: JSON.stringify's algorithm
  * (SerializeJSONProperty and friends) with an explicit stack, so depth is not limited by the call stack
  * and text is handed out as it is made, then the final newline if asked for. The native JSON.stringify
- * does the subtrees that are small and run no user code but Date's toJSON (see {@link measureJson}); it
- * never runs with a replacer function, whose results cannot be measured beforehand.
+ * does the subtrees that are small and have no `toJSON` methods but unmodified Dates' (see
+ * {@link measureJson}); it never runs with a replacer function, whose results cannot be measured beforehand.
  */
 export function* walkJson(
   root: unknown,
@@ -203,7 +211,7 @@ export function* walkJson(
         else small = size <= subtreeLimit
       }
       if (small) {
-        out += nativeAt(container, depth, list, gap, cuts)
+        out += nativeAt(container, depth, sep, list, gap, cuts)
       } else {
         let keys: readonly string[] | null = null
         if (Array.isArray(container)) out += '['

@@ -99,11 +99,18 @@ export function splitJsonOptions(options: unknown): {
  * chunk iterator with bounded memory for large values (errors then surface mid-write; the temp file is
  * removed and the target left untouched).
  */
-export function jsonSource(value: unknown, serialize: SerializeOptions, stream: 'auto' | boolean): Source {
+export function jsonSource(
+  value: unknown,
+  serialize: SerializeOptions,
+  stream: 'auto' | boolean,
+  path?: string,
+): Source {
+  const options = path === undefined ? serialize : { ...serialize, path }
   const streaming =
-    stream === true || (stream === 'auto' && estimateJsonSize(value, AUTO_STREAM_BYTES) > AUTO_STREAM_BYTES)
-  if (streaming) return { iterator: jsonChunks(value, serialize), encoding: 'utf8' }
-  return { bytes: Buffer.from(serializeJson(value, serialize), 'utf8') }
+    stream === true ||
+    (stream === 'auto' && estimateJsonSize(value, AUTO_STREAM_BYTES, serialize) > AUTO_STREAM_BYTES)
+  if (streaming) return { iterator: jsonChunks(value, options), encoding: 'utf8' }
+  return { bytes: Buffer.from(serializeJson(value, options), 'utf8') }
 }
 
 /** Parses JSON text, turning a SyntaxError into a ParseError that names the path, line and column. */
@@ -155,5 +162,5 @@ export function safeWriteJsonSteps(
   json: ReturnType<typeof splitJsonOptions>,
   o: ResolvedWriteOptions,
 ): Steps<WriteOutcome> {
-  return writeProtocol(abs, jsonSource(value, json.serialize, json.stream), o)
+  return writeProtocol(abs, jsonSource(value, json.serialize, json.stream, abs), o)
 }

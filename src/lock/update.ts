@@ -56,6 +56,6 @@ export function* updateJsonSteps<T>(
       ? copyOf(fallback.value)
       : undefined
   const value = yield* callUser(() => fn(parsed))
-  const outcome = yield* writeProtocol(abs, jsonSource(value, json.serialize, json.stream), o, current)
+  const outcome = yield* writeProtocol(abs, jsonSource(value, json.serialize, json.stream, abs), o, current)
   return { ...outcome, value }
 }

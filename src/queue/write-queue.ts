@@ -101,12 +101,13 @@ export class WriteQueue {
    */
   constructor(options?: WriteQueueOptions) {
     const o = checkOptionsObject(options) as WriteQueueOptions
-    const num = (name: string, v: unknown, min: number) => {
+    const num = (name: string, v: unknown, min: number, integer = false) => {
       if (v === undefined) return undefined
-      if (typeof v !== 'number' || !Number.isFinite(v) || v < min) {
+      const kind = integer ? 'an integer' : 'a number'
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < min || (integer && !Number.isInteger(v))) {
         throw typeof v === 'number'
-          ? invalidArgValue(`options.${name}`, `a number >= ${min}`, v)
-          : invalidArgType(`options.${name}`, 'a number', v)
+          ? invalidArgValue(`options.${name}`, `${kind} >= ${min}`, v)
+          : invalidArgType(`options.${name}`, kind, v)
       }
       return v
     }
@@ -117,7 +118,7 @@ export class WriteQueue {
     this.#writer = writer
     this.#delayMs = num('delayMs', o.delayMs, 0) ?? 0
     this.#maxDelayMs = num('maxDelayMs', o.maxDelayMs, 0) ?? this.#delayMs * 10
-    this.#slots = new Slots(num('concurrency', o.concurrency, 1) ?? 4)
+    this.#slots = new Slots(num('concurrency', o.concurrency, 1, true) ?? 4)
     this.#durability = o.durability
     this.#fs = o.fs
     writer.begin({ durability: o.durability, fs: o.fs })
@@ -188,6 +189,8 @@ export class WriteQueue {
       state.timer = undefined
       this.#start(state)
     }, wait)
+    // A delay must not keep the process alive: at the end of the loop the exit flush writes at once.
+    state.timer.unref()
   }
 
   #start(state: PathState): void {

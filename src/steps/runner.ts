@@ -100,6 +100,8 @@ function execSync(fs: FsLike, op: Op, ops: OpCounts | undefined): unknown {
     case 'call': {
       const result = op.kind === 'pull' ? op.source.next() : op.fn()
       if (result !== null && typeof (result as PromiseLike<unknown>)?.then === 'function') {
+        // The promise is abandoned: keep its eventual rejection from becoming an unhandled one.
+        Promise.resolve(result).catch(() => {})
         throw new TypeError(
           'A synchronous call got a promise (an async iterable, a stream or an async callback); use the asynchronous API instead.',
         )

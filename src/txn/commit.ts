@@ -7,7 +7,7 @@ import { resolveTarget, type Target } from '../core/resolve-target.js'
 import { checkPreconditions, type Staged, stageTemp } from '../core/write-protocol.js'
 import { throwIfAborted, ValidationError } from '../errors.js'
 import type { ResolvedWriteOptions } from '../options.js'
-import type { OpCounts } from '../stats.js'
+import { addOps, emptyOps, type OpCounts } from '../stats.js'
 import type { Steps } from '../steps/op.js'
 import {
   allOrThrow,
@@ -168,6 +168,9 @@ export function* commitTransaction(plan: TxPlan): Steps<TxFileOutcome[]> {
 
   yield* onFailure(
     (function* () {
+      // Fresh counters: the runner adds a counter set to the call's total after each run, and the
+      // per-file counters already hold (and were added for) the operations of `decide`.
+      const stageOps = writes.map(() => emptyOps())
       const settled = yield* allOrThrow(
         writes.map((d, i) =>
           (function* () {
@@ -176,8 +179,9 @@ export function* commitTransaction(plan: TxPlan): Steps<TxFileOutcome[]> {
           })(),
         ),
         plan.concurrency,
-        writes.map((d) => plan.counters[d.index]!),
+        stageOps,
       )
+      for (const [i, d] of writes.entries()) addOps(plan.counters[d.index]!, stageOps[i]!)
       if (plan.durable)
         yield* allOrThrow(
           dirs.map((dir) => syncDir(dir)),

@@ -6,7 +6,7 @@ import type { Edit, EditOptions } from '../edit/types.js'
 import { checkEdits } from '../edit/validate-edits.js'
 import { invalidArgType, invalidArgValue } from '../errors.js'
 import { type JsonOptions, jsonSource, splitJsonOptions } from '../formats/json.js'
-import { splitTextOptions, type TextOptions } from '../formats/markdown.js'
+import { needsPrevious, splitTextOptions, type TextOptions, type TextPolicy } from '../formats/markdown.js'
 import { formatText } from '../formats/text.js'
 import type { FsLike } from '../fs/fs-like.js'
 import {
@@ -22,6 +22,17 @@ type Staged =
   | { kind: 'write'; data: Data; options: ResolvedWriteOptions }
   | { kind: 'bytes'; bytes: Uint8Array; options: ResolvedWriteOptions }
   | { kind: 'remove'; options: ResolvedWriteOptions }
+  /** Text formatted against the content it replaces: `over` (staged), else the file on disk. */
+  | {
+      kind: 'text'
+      text: string
+      policy: TextPolicy
+      over: Content | undefined
+      options: ResolvedWriteOptions
+    }
+
+/** A staged version with content (not a removal). */
+type Content = Exclude<Staged, { kind: 'remove' }>
 
 /**
  * The changes a `writeTransaction` callback stages. Nothing touches the disk until the callback
@@ -59,7 +70,7 @@ export class Transaction {
   writeJson(path: string | URL, value: unknown, options?: JsonOptions): void {
     const abs = toAbsolutePath(path)
     const json = splitJsonOptions(options)
-    const source = jsonSource(value, json.serialize, false)
+    const source = jsonSource(value, json.serialize, false, abs)
     this.#staged.set(abs, {
       kind: 'bytes',
       bytes: (source as { bytes: Uint8Array }).bytes,
@@ -69,8 +80,8 @@ export class Transaction {
 
   /**
    * Stages text. Line-ending, final-newline and BOM policies that preserve the replaced file look at
-   * the content this transaction sees for `path` (staged, else on disk) — read with `await tx.read`
-   * first if it matters; without a staged version the file on disk is consulted at commit.
+   * the content this transaction sees for `path`: the staged version, else the file on disk (read when
+   * the callback returns, or by an earlier `tx.read` of the path).
    */
   writeMd(path: string | URL, text: string, options?: TextOptions): void {
     const abs = toAbsolutePath(path)
@@ -78,9 +89,14 @@ export class Transaction {
     const { policy, write } = splitTextOptions(options)
     const o = this.#options(write)
     const prev = this.#staged.get(abs)
-    const previous = prev?.kind === 'bytes' ? Buffer.from(prev.bytes).toString(o.encoding) : undefined
-    const out = formatText(text, prev?.kind === 'remove' ? undefined : previous, policy)
-    this.#staged.set(abs, { kind: 'bytes', bytes: Buffer.from(out, o.encoding), options: o })
+    if (prev?.kind === 'remove' || prev?.kind === 'bytes' || !needsPrevious(policy)) {
+      const previous = prev?.kind === 'bytes' ? Buffer.from(prev.bytes).toString(o.encoding) : undefined
+      const out = formatText(text, previous, policy)
+      this.#staged.set(abs, { kind: 'bytes', bytes: Buffer.from(out, o.encoding), options: o })
+      return
+    }
+    // The content it replaces is not known yet: format when it is read, or at commit.
+    this.#staged.set(abs, { kind: 'text', text, policy, over: prev, options: o })
   }
 
   /** Applies `edits` (multiEdit semantics) to the content this transaction sees for `path`. */
@@ -118,18 +134,33 @@ export class Transaction {
   async #bytes(abs: string): Promise<Uint8Array | undefined> {
     const staged = this.#staged.get(abs)
     if (staged?.kind === 'remove') return undefined
-    if (staged?.kind === 'bytes') return staged.bytes
-    if (staged?.kind === 'write') {
-      const bytes = await collectData(staged.data, staged.options.encoding, this.#fs)
-      this.#staged.set(abs, { kind: 'bytes', bytes, options: staged.options })
-      return bytes
-    }
+    if (staged === undefined) return this.#disk(abs, ['ENOENT'])
+    const bytes = await this.#resolve(abs, staged)
+    this.#staged.set(abs, { kind: 'bytes', bytes, options: staged.options })
+    return bytes
+  }
+
+  /** The file on disk; `undefined` for the given error codes. */
+  async #disk(abs: string, absent: readonly string[]): Promise<Uint8Array | undefined> {
     try {
       return await this.#fs.readFile(abs)
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+      if (absent.includes((err as NodeJS.ErrnoException).code ?? '')) return undefined
       throw err
     }
+  }
+
+  /** The bytes of a staged version: streams read to their end, text formatted against what it replaces. */
+  async #resolve(abs: string, staged: Content): Promise<Uint8Array> {
+    if (staged.kind === 'bytes') return staged.bytes
+    if (staged.kind === 'write') return collectData(staged.data, staged.options.encoding, this.#fs)
+    const previous =
+      staged.over === undefined
+        ? await this.#disk(abs, ['ENOENT', 'EISDIR'])
+        : await this.#resolve(abs, staged.over)
+    const encoding = staged.options.encoding
+    const before = previous === undefined ? undefined : Buffer.from(previous).toString(encoding)
+    return Buffer.from(formatText(staged.text, before, staged.policy), encoding)
   }
 
   /** @internal The staged changes as commit items, every stream read to its end. */
@@ -137,13 +168,8 @@ export class Transaction {
     const items: TxItem[] = []
     for (const [abs, staged] of this.#staged) {
       if (staged.kind === 'remove') items.push({ kind: 'remove', abs, options: staged.options })
-      else {
-        const bytes =
-          staged.kind === 'bytes'
-            ? staged.bytes
-            : await collectData(staged.data, staged.options.encoding, this.#fs)
-        items.push({ kind: 'write', abs, bytes, options: staged.options })
-      }
+      else
+        items.push({ kind: 'write', abs, bytes: await this.#resolve(abs, staged), options: staged.options })
     }
     return items
   }

@@ -1,3 +1,4 @@
+import { constants } from 'node:os'
 import { getSystemErrorMap } from 'node:util'
 import type { FsLike, FsMethod } from '../../src/fs/fs-like.js'
 import type { FsCall, TraceEntry } from './trace.js'
@@ -108,6 +109,9 @@ export function systemErrorFor(
     found = [errno, text]
     break
   }
+  // libuv names no quota error: Node reports EDQUOT with the kernel's errno and its own wording.
+  const kernel = (constants.errno as Record<string, number>)[code]
+  if (!found && kernel !== undefined) found = [-kernel, code === 'EDQUOT' ? 'disk quota exceeded' : code]
   if (!found) throw new RangeError(`Unknown system error code ${code}; use one such as EIO or ENOSPC.`)
   const [errno, text] = found
   const withPath = call.fd === undefined && call.path !== undefined

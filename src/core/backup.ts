@@ -57,8 +57,16 @@ export function resolveBackup(value: unknown): ResolvedBackup | undefined {
 
 const STAMP = /^\.\d{8}T\d{9}Z-[0-9a-f]{6}$/
 
+let lastStampMs = 0
+
+/**
+ * A UTC time stamp for a backup name, strictly increasing within the process: backups made in the same
+ * millisecond (or while the clock steps back) still sort in the order they were made, which is the
+ * order rotation relies on.
+ */
 function stamp(): string {
-  const iso = new Date().toISOString() // 2026-11-22T00:41:08.123Z
+  lastStampMs = Math.max(Date.now(), lastStampMs + 1)
+  const iso = new Date(lastStampMs).toISOString() // 2026-11-22T00:41:08.123Z
   return `${iso.slice(0, 10).replaceAll('-', '')}T${iso.slice(11, 23).replace(/[:.]/g, '')}Z-${randomBytes(3).toString('hex')}`
 }
 

@@ -4,7 +4,8 @@ import gfs from 'graceful-fs'
 import type { LockOptions as PlLockOptions } from 'proper-lockfile'
 import { invalidArgType, invalidArgValue, LockCompromisedError, LockedError } from '../errors.js'
 import type { Steps } from '../steps/op.js'
-import { ignoring, lstat } from '../steps/vocabulary.js'
+import { callUser } from '../steps/vocabulary.js'
+import { forgetOwner, reapDeadOwner, recordOwner } from './lock-owner.js'
 
 /** Retry policy while a lock is held by someone else (the `retry` package's options). */
 export interface RetryOptions {
@@ -106,27 +107,60 @@ export function heldLock(target: string): HeldLock | undefined {
   return held.getStore()?.get(`${target}.lock`)
 }
 
+/** What this process knows about one lock it holds. */
+interface Stamp {
+  /** The mtime this process last stamped on the lock directory. */
+  mtime: number
+  /** The mtime a refresh in flight is stamping (the directory may show it before the call returns). */
+  pending: number | undefined
+  /** The lock's `stale`, to recognise a refresh that comes too late. */
+  stale: number
+  /** Set once the lock went unrefreshed for longer than `stale`: it was up for grabs meanwhile. */
+  lapsed: boolean
+}
+
 /**
  * proper-lockfile's fs, watching the mtimes it stamps on the lock directory so that `check()` can
- * prove the lock is still ours: same mtime, and refreshed within `stale`.
+ * prove the lock is still ours: our mtime, and never left unrefreshed for longer than `stale`.
  */
 class Stamps {
-  readonly mtimes = new Map<string, number>()
+  readonly locks = new Map<string, Stamp>()
   readonly fs = {
     ...gfs,
     utimes: (path: string, atime: Date, mtime: Date, cb: (err: Error | null) => void) => {
+      const lock = this.refreshing(path, mtime.getTime())
       gfs.utimes(path, atime, mtime, (err) => {
-        if (!err) this.stamp(path, mtime.getTime())
+        this.refreshed(lock, !err)
         cb(err)
       })
     },
     utimesSync: (path: string, atime: Date, mtime: Date) => {
-      gfs.utimesSync(path, atime, mtime)
-      this.stamp(path, mtime.getTime())
+      const lock = this.refreshing(path, mtime.getTime())
+      try {
+        gfs.utimesSync(path, atime, mtime)
+        this.refreshed(lock, true)
+      } catch (err) {
+        this.refreshed(lock, false)
+        throw err
+      }
     },
   }
-  stamp(path: string, mtime: number): void {
-    if (this.mtimes.has(path)) this.mtimes.set(path, mtime)
+  track(path: string, mtime: number, stale: number): void {
+    this.locks.set(path, { mtime, pending: undefined, stale, lapsed: false })
+  }
+  private refreshing(path: string, mtime: number): Stamp | undefined {
+    const lock = this.locks.get(path)
+    if (!lock) return undefined
+    // proper-lockfile still refreshes a lock after a stall past `stale`; that late refresh must not
+    // hide that another process could have taken the lock (and released it) meanwhile.
+    if (Date.now() - lock.mtime > lock.stale) lock.lapsed = true
+    lock.pending = mtime
+    return lock
+  }
+  private refreshed(lock: Stamp | undefined, ok: boolean): void {
+    if (!lock || lock.pending === undefined) return
+    if (ok) lock.mtime = lock.pending
+    lock.pending = undefined
   }
 }
 const stamps = new Stamps()
@@ -160,26 +194,38 @@ function makeHeld(
   let released = false
   const forget = () => {
     released = true
-    stamps.mtimes.delete(lockPath)
+    stamps.locks.delete(lockPath)
   }
   return {
     lockPath,
     *check() {
       if (state.compromised) throw compromised(state.compromised)
-      const ours = stamps.mtimes.get(lockPath)
-      const st = yield* ignoring(lstat(lockPath), ['ENOENT'], undefined)
-      if (!st || ours === undefined || st.mtimeMs !== ours || Date.now() - ours > stale)
+      const ours = stamps.locks.get(lockPath)
+      // The lock lives on the real disk (proper-lockfile's own fs), whatever fs the write uses.
+      const st = yield* callUser(() => lstatIfExists(lockPath))
+      // mtimeMs can be off by a fraction of a millisecond from the Date it was set from: round it.
+      const mtime = st && Math.round(st.mtimeMs)
+      if (!ours || mtime === undefined || (mtime !== ours.mtime && mtime !== ours.pending)) {
+        // Removed, or now another process's lock: releasing must leave it alone.
+        state.compromised ??= new Error(`${lockPath} was removed or replaced by another process.`)
         throw compromised(undefined)
+      }
+      if (Date.now() - ours.mtime > stale) ours.lapsed = true
+      if (ours.lapsed) throw compromised(undefined)
     },
     async release() {
       if (released) return
       forget()
-      if (!state.compromised) await releaseFn()
+      if (state.compromised) return
+      forgetOwner(target)
+      await releaseFn()
     },
     releaseSync() {
       if (released) return
       forget()
-      if (!state.compromised) void releaseFn()
+      if (state.compromised) return
+      forgetOwner(target)
+      void releaseFn()
     },
   }
 }
@@ -212,6 +258,7 @@ export async function acquire(target: string, options: ResolvedLockOptions): Pro
       release = await lib().lock(target, { ...plOptions(options, state), retries: 0 })
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ELOCKED') throw err
+      reapDeadOwner(target)
       release = await lib().lock(target, { ...plOptions(options, state), retries: options.retries })
     }
   } catch (err) {
@@ -221,7 +268,8 @@ export async function acquire(target: string, options: ResolvedLockOptions): Pro
   const st = await new Promise<gfs.Stats>((resolve, reject) =>
     gfs.stat(lockPath, (err, stats) => (err ? reject(err) : resolve(stats))),
   )
-  stamps.mtimes.set(lockPath, st.mtimeMs)
+  stamps.track(lockPath, Math.round(st.mtimeMs), options.stale)
+  recordOwner(target)
   return makeHeld(target, lockPath, options.stale, state, release)
 }
 
@@ -238,13 +286,24 @@ export function acquireSync(target: string, options: ResolvedLockOptions): HeldL
   for (let attempt = 0; ; attempt++) {
     try {
       const release = lib().lockSync(target, plOptions(options, state))
-      stamps.mtimes.set(lockPath, gfs.statSync(lockPath).mtimeMs)
+      stamps.track(lockPath, Math.round(gfs.statSync(lockPath).mtimeMs), options.stale)
+      recordOwner(target)
       return makeHeld(target, lockPath, options.stale, state, release)
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ELOCKED') throw err
+      if (reapDeadOwner(target)) continue
       if (attempt >= (r.retries ?? 0)) throw lockedError(target, lockPath, err)
       sleepSync(delay * (r.randomize ? 1 + Math.random() : 1))
       delay = Math.min(delay * (r.factor ?? 2), r.maxTimeout ?? Number.POSITIVE_INFINITY)
     }
+  }
+}
+
+function lstatIfExists(path: string): gfs.Stats | undefined {
+  try {
+    return gfs.lstatSync(path)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw err
   }
 }

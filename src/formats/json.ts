@@ -6,6 +6,7 @@ import type { Steps } from '../steps/op.js'
 import { ignoring, readFile } from '../steps/vocabulary.js'
 import { type Version, versionOf } from '../version.js'
 import { estimateJsonSize, jsonChunks, serializeJson } from './json-serialize.js'
+import { jsonErrorOffset } from './json-syntax.js'
 
 /** A JSON.stringify replacer: a function, or an allowlist of keys. */
 export type JsonReplacer =
@@ -109,20 +110,41 @@ export function jsonSource(
   const streaming =
     stream === true ||
     (stream === 'auto' && estimateJsonSize(value, AUTO_STREAM_BYTES, serialize) > AUTO_STREAM_BYTES)
-  if (streaming) return { iterator: jsonChunks(value, options), encoding: 'utf8' }
+  if (streaming) {
+    // 'auto' also streams values it cannot size (a cycle, a BigInt, a toJSON method), small ones included.
+    // Pulling the first chunk now, which holds the whole text of any value under the chunk size, makes
+    // their serialization errors surface before any I/O, as in the one-shot path.
+    const chunks = jsonChunks(value, options)
+    const first = chunks.next()
+    return { iterator: prepend(first, chunks), encoding: 'utf8' }
+  }
   return { bytes: Buffer.from(serializeJson(value, options), 'utf8') }
+}
+
+/** `rest`, with the result already pulled from it put back in front. */
+function* prepend(
+  first: IteratorResult<string>,
+  rest: Generator<string, void, undefined>,
+): Generator<string> {
+  if (first.done) return
+  yield first.value
+  yield* rest
 }
 
 /** Parses JSON text, turning a SyntaxError into a ParseError that names the path, line and column. */
 export function parseJson(text: string, path: string): unknown {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
   try {
-    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text)
+    return JSON.parse(body)
   } catch (err) {
-    const match = /position (\d+)/.exec((err as Error).message)
+    // JSON.parse names no position for an unexpected token or an early end, so find it. The BOM is
+    // no column: count in `body`.
+    let offset = jsonErrorOffset(body)
+    if (offset < 0) offset = Number(/position (\d+)/.exec((err as Error).message)?.[1] ?? -1)
     let line: number | undefined
     let column: number | undefined
-    if (match) {
-      const before = text.slice(0, Number(match[1]))
+    if (offset >= 0) {
+      const before = body.slice(0, offset)
       line = before.split('\n').length
       column = before.length - before.lastIndexOf('\n')
     }

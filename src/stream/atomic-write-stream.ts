@@ -32,8 +32,12 @@ export class AtomicWriteStream extends Writable {
     const signal = ctx.options.signal
     if (signal) {
       const onAbort = () => {
+        // Once the protocol has every chunk it checks the signal itself, right before the rename; an
+        // abort after the rename must not fail the committed write. Until then it may be waiting for
+        // a chunk (or for its turn on the path), so the stream is destroyed here.
+        if (this.#channel.drained) return
         const message = `The write to ${path} was aborted before it was committed; the target was left unchanged.`
-        if (this.stats === undefined) this.destroy(new AbortError(message, { path, cause: signal.reason }))
+        this.destroy(new AbortError(message, { path, cause: signal.reason }))
       }
       signal.addEventListener('abort', onAbort, { once: true })
       this.once('close', () => signal.removeEventListener('abort', onAbort))
@@ -45,7 +49,7 @@ export class AtomicWriteStream extends Writable {
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    this.#channel.push(chunk, () => callback())
+    this.#channel.push(chunk, callback)
   }
 
   override _final(callback: (error?: Error | null) => void): void {

@@ -124,8 +124,8 @@ function* openManifest(path: string, durable: boolean): Steps<number> {
     return yield* open(path, 'wx', 0o600)
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+    // makeDirs syncs the new journal directory's entry; the manifest's own entry is synced after it is written.
     yield* makeDirs(dirname(path), durable)
-    if (durable) yield* syncDir(dirname(path))
     return yield* open(path, 'wx', 0o600)
   }
 }
@@ -161,6 +161,8 @@ export function* commitTransaction(plan: TxPlan): Steps<TxFileOutcome[]> {
   const decided = yield* allOrThrow(plan.items.map(decide), plan.concurrency, plan.counters)
   const writes = decided.filter((d) => d.item.kind === 'write' && !d.skip)
   const removes = decided.filter((d) => d.item.kind === 'remove' && !d.skip)
+  // Directories holding temps are synced before the commit point; every touched one after the renames.
+  const tempDirs = [...new Set(writes.map((d) => d.target.dir))]
   const dirs = [...new Set([...writes, ...removes].map((d) => d.target.dir))]
   const staged: (Staged | undefined)[] = []
   const mpath = manifestPath(plan.journalDir, plan.txid)
@@ -184,7 +186,7 @@ export function* commitTransaction(plan: TxPlan): Steps<TxFileOutcome[]> {
       for (const [i, d] of writes.entries()) addOps(plan.counters[d.index]!, stageOps[i]!)
       if (plan.durable)
         yield* allOrThrow(
-          dirs.map((dir) => syncDir(dir)),
+          tempDirs.map((dir) => syncDir(dir)),
           plan.concurrency,
         )
       throwIfAborted(plan.signal)

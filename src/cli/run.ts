@@ -1,0 +1,53 @@
+import { COMMON_OPTIONS, EXIT, parseCommandArgs, UsageError } from './args.js'
+import type { Command } from './command.js'
+import { editCommand } from './commands/edit.js'
+import { recoverCommand } from './commands/recover.js'
+import { verifyCommand } from './commands/verify.js'
+import { versionCommand } from './commands/version.js'
+import { writeCommand } from './commands/write.js'
+import { commandHelp, globalHelp } from './help.js'
+import type { Io } from './io.js'
+import { reportError } from './report-error.js'
+
+/** Every command, in the order the help lists them. */
+export const COMMANDS: readonly Command[] = [
+  writeCommand,
+  editCommand,
+  verifyCommand,
+  recoverCommand,
+  versionCommand,
+]
+
+function isHelp(arg: string | undefined): boolean {
+  return arg === '--help' || arg === '-h' || arg === 'help'
+}
+
+/** Runs the CLI with `argv` (without `node` and the script); resolves with the exit code. */
+export async function run(argv: readonly string[], io: Io): Promise<number> {
+  const [name, ...rest] = argv
+  const json = rest.includes('--json') || name === '--json'
+  try {
+    if (name === undefined) {
+      io.stderr.write(globalHelp(COMMANDS))
+      return EXIT.usage
+    }
+    if (isHelp(name)) {
+      const topic = COMMANDS.find((c) => c.name === rest[0])
+      io.stdout.write(topic ? commandHelp(topic) : globalHelp(COMMANDS))
+      return EXIT.ok
+    }
+    const command = COMMANDS.find((c) => c.name === name)
+    if (!command) {
+      const what = name.startsWith('-') && !(name.slice(2) in COMMON_OPTIONS) ? 'option' : 'command'
+      throw new UsageError(`Unknown ${what} '${name}'. Commands: ${COMMANDS.map((c) => c.name).join(', ')}.`)
+    }
+    const args = parseCommandArgs(command, rest)
+    if (args === 'help') {
+      io.stdout.write(commandHelp(command))
+      return EXIT.ok
+    }
+    return await command.run(args, io)
+  } catch (err) {
+    return reportError(err, io, json)
+  }
+}

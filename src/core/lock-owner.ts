@@ -1,0 +1,58 @@
+import { hostname } from 'node:os'
+import gfs from 'graceful-fs'
+
+/**
+ * Who holds a lock: `<target>.lock.owner` holds the holder's pid and host name. A lock whose holder is
+ * a dead process on this host (killed with SIGKILL, crashed) is marked stale at once instead of
+ * after `stale` ms. Marking is safe even in a race: a live holder whose lock is taken over that way
+ * notices the foreign mtime and refuses to commit (`ERR_LOCK_COMPROMISED`), it never commits without
+ * its lock. Locks held on other hosts are left to the mtime rule.
+ */
+export function ownerPath(target: string): string {
+  return `${target}.lock.owner`
+}
+
+const HOST = hostname()
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+function dead(text: string): boolean {
+  const [pid, host] = text.split(' ')
+  return host === HOST && Number.isInteger(Number(pid)) && Number(pid) > 0 && !alive(Number(pid))
+}
+
+/** Records this process as the holder of the lock on `target` (best effort). */
+export function recordOwner(target: string): void {
+  try {
+    gfs.writeFileSync(ownerPath(target), `${process.pid} ${HOST}`)
+  } catch {
+    // Without the record, a dead holder's lock goes stale by time alone.
+  }
+}
+
+/** Forgets the holder record of a lock this process is releasing. */
+export function forgetOwner(target: string): void {
+  try {
+    gfs.unlinkSync(ownerPath(target))
+  } catch {
+    // Already gone.
+  }
+}
+
+/** When the lock on `target` belongs to a dead process of this host, marks it stale. True if it did. */
+export function reapDeadOwner(target: string): boolean {
+  try {
+    if (!dead(gfs.readFileSync(ownerPath(target), 'utf8'))) return false
+    gfs.utimesSync(`${target}.lock`, 0, 0)
+    return true
+  } catch {
+    return false
+  }
+}

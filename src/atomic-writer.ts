@@ -1,4 +1,4 @@
-import type { LockOptions } from './core/file-lock.js'
+import { type LockOptions, resolveLockOptions } from './core/file-lock.js'
 import { toAbsolutePath } from './core/paths.js'
 import { readVersionedSteps, type Versioned } from './core/read.js'
 import { WriterCore } from './core/writer-core.js'
@@ -153,7 +153,7 @@ export class AtomicWriter extends WriterCore {
   async withLock<T>(path: string | URL, fn: () => T | Promise<T>, options?: LockOptions): Promise<T> {
     const abs = toAbsolutePath(path)
     checkUpdater(fn)
-    const ctx = this.begin({ lock: options ?? true })
+    const ctx = this.begin({ lock: resolveLockOptions(options ?? true, 'options') })
     return this.holdingLock(abs, ctx, async () => {
       const result = await fn()
       await this.run(ctx, ctx.options.guard!.check())

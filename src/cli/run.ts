@@ -38,8 +38,14 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     }
     const command = COMMANDS.find((c) => c.name === name)
     if (!command) {
-      const what = name.startsWith('-') && !(name.slice(2) in COMMON_OPTIONS) ? 'option' : 'command'
-      throw new UsageError(`Unknown ${what} '${name}'. Commands: ${COMMANDS.map((c) => c.name).join(', ')}.`)
+      const commands = `Commands: ${COMMANDS.map((c) => c.name).join(', ')}.`
+      if (!name.startsWith('-')) throw new UsageError(`Unknown command '${name}'. ${commands}`)
+      const known = name.replace(/^-+/, '') in COMMON_OPTIONS
+      throw new UsageError(
+        known
+          ? `${name} goes after a command: durable-write <command> ${name}. ${commands}`
+          : `Unknown option '${name}'.`,
+      )
     }
     const args = parseCommandArgs(command, rest)
     if (args === 'help') {

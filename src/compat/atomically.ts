@@ -18,6 +18,7 @@
  *   graceful-fs instead, and retrying after an fsync error would hide lost data.
  * @module
  */
+import { fileURLToPath } from 'node:url'
 import { defaultWriter } from '../api.js'
 import { toAbsolutePath } from '../core/paths.js'
 import { invalidArgType } from '../errors.js'
@@ -149,7 +150,10 @@ export function readFileSync(filePath: Path, options?: Encoding | ReadOptions): 
 async function writeAsync(filePath: Path, data: unknown, options: unknown): Promise<void> {
   const core = toCoreOptions(options)
   const { schedule } = objectOf<WriteOptions>(options)
-  const dispose = typeof schedule === 'function' ? await schedule(String(filePath)) : undefined
+  const dispose =
+    typeof schedule === 'function'
+      ? await schedule(filePath instanceof URL ? fileURLToPath(filePath) : filePath)
+      : undefined
   try {
     await defaultWriter().writeFile(filePath, (data ?? '') as string, core)
   } finally {

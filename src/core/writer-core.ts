@@ -43,7 +43,7 @@ export class WriterCore {
     this.defaults = Object.freeze({ ...defaults })
   }
 
-  /** Starts a call: validates options against the writer's defaults and sets up its counters. */
+  /** Starts a call: validates options against the writer's defaults and sets up its counters. @internal */
   begin(options: unknown): CallContext {
     const resolved = resolveWriteOptions(options, this.defaults)
     return { options: resolved, fs: resolved.fs ?? nodeFs(), ops: emptyOps(), started: performance.now() }
@@ -54,7 +54,7 @@ export class WriterCore {
     return this.#groups.get(fs)?.issued ?? 0
   }
 
-  /** Runs a protocol with the async runner, sharing directory syncs between concurrent calls. */
+  /** Runs a protocol with the async runner, sharing directory syncs between concurrent calls. @internal */
   run<T>(ctx: CallContext, steps: Steps<T>): Promise<T> {
     let group = this.#groups.get(ctx.fs)
     if (!group) {
@@ -64,17 +64,17 @@ export class WriterCore {
     return runAsync(steps, ctx.fs, ctx.ops, group)
   }
 
-  /** Runs a protocol with the sync runner. */
+  /** Runs a protocol with the sync runner. @internal */
   runSync<T>(ctx: CallContext, steps: Steps<T>): T {
     return runSync(steps, ctx.fs, ctx.ops)
   }
 
-  /** Runs `task` after every earlier queued task for the same path has settled (FIFO, in process). */
+  /** Runs `task` after every earlier queued task for the same path has settled (FIFO, in process). @internal */
   serialize<T>(path: string, task: () => Promise<T>): Promise<T> {
     return this.#queue.run(path, task)
   }
 
-  /** Runs `task` holding the in-process queues of every path in `paths` (transactions, batches). */
+  /** Runs `task` holding the in-process queues of every path in `paths` (transactions, batches). @internal */
   serializeAll<T>(paths: readonly string[], task: () => Promise<T>): Promise<T> {
     return this.#queue.runAll(paths, task)
   }
@@ -83,6 +83,7 @@ export class WriterCore {
    * Runs `task` holding the cross-process lock on `abs` when the call asks for one (`lock` option),
    * re-entering a lock this async context already holds (inside `withLock`). The lock is checked
    * again right before the commit (`options.guard`).
+   * @internal
    */
   async holdingLock<T>(abs: string, ctx: CallContext, task: () => Promise<T>): Promise<T> {
     const lockOptions = ctx.options.lock
@@ -109,7 +110,7 @@ export class WriterCore {
     }
   }
 
-  /** The synchronous twin of {@link holdingLock}. */
+  /** The synchronous twin of {@link holdingLock}. @internal */
   holdingLockSync<T>(abs: string, ctx: CallContext, task: () => T): T {
     const lockOptions = ctx.options.lock
     if (!lockOptions) return task()
@@ -135,7 +136,7 @@ export class WriterCore {
     }
   }
 
-  /** Builds the WriteStats of a finished call; extra fields of the outcome (e.g. an edit's diff) come along. */
+  /** Builds the WriteStats of a finished call; extra fields of the outcome (e.g. an edit's diff) come along. @internal */
   stats<O extends WriteOutcome>(ctx: CallContext, outcome: O): StatsOf<O> {
     return {
       ...outcome,
@@ -148,6 +149,7 @@ export class WriterCore {
   /**
    * Runs one single-path write API asynchronously: checks the path and options, queues behind earlier
    * calls for the same path, runs the protocol and publishes the stats on `durable-write:<channel>`.
+   * @internal
    */
   async writeCall<O extends WriteOutcome>(
     path: unknown,
@@ -165,7 +167,7 @@ export class WriterCore {
     })
   }
 
-  /** The synchronous twin of {@link writeCall}. */
+  /** The synchronous twin of {@link writeCall}. @internal */
   writeCallSync<O extends WriteOutcome>(
     path: unknown,
     options: unknown,

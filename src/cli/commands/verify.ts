@@ -29,7 +29,7 @@ export const verifyCommand: Command = {
   help: `Usage: durable-write verify [paths...] [options]
 
 Checks the files and directories given (default: the current directory), recursively, without
-following symlinks and without entering node_modules or .git unless named:
+following symlinks below them and without entering node_modules or .git unless named:
   invalid-json            a *.json file does not parse (tsconfig*.json, jsconfig*.json and
                           .vscode/ files may hold comments and trailing commas)
   temp-file               a temp file of durable-write's naming (.<name>.<16 hex>.dwtmp) was left

@@ -26,6 +26,9 @@ Examples:
   positionals: { min: 1, max: 1, name: '<file>' },
   async run(args, io) {
     const options = writeOptionsOf(args, this)
+    if ((io.stdin as { isTTY?: boolean }).isTTY === true) {
+      io.stderr.write('durable-write: reading standard input until end of file (Ctrl-D)…\n')
+    }
     const stats = await writeFile(resolve(io.cwd, args.positionals[0]!), io.stdin, options)
     if (args.json) printJson(io, stats)
     else println(io, `Wrote ${stats.bytesWritten} bytes to ${stats.path} (${stats.durability}).`)

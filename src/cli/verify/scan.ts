@@ -98,7 +98,8 @@ export function verifyPaths(
   function visit(path: string, top: boolean): void {
     let st: ReturnType<FsLike['lstatSync']>
     try {
-      st = fs.lstatSync(path)
+      // A path named on the command line may be a symlink (to a directory); below it, links are not followed.
+      st = top ? fs.statSync(path) : fs.lstatSync(path)
     } catch (err) {
       found(path, 'unreadable', `Could not check it: ${reason(err)}.`)
       return

@@ -22,11 +22,11 @@ export {
   writeTransaction,
 } from './api.js'
 export { AtomicWriter, type ReadOptions } from './atomic-writer.js'
-export type { WriterCore } from './core/writer-core.js'
 export type { BackupOptions } from './core/backup.js'
 export type { Data, SyncData } from './core/data.js'
 export type { LockOptions, RetryOptions } from './core/file-lock.js'
 export type { Versioned } from './core/read.js'
+export type { WriterCore } from './core/writer-core.js'
 export type { ChannelName } from './diagnostics.js'
 export { EditError, type EditErrorCode, type MatchInfo, type NearMatch } from './edit/edit-error.js'
 export type { AppliedEdit, BomOption, Edit, EditOptions, EditResult, EolOption } from './edit/types.js'

@@ -1,3 +1,4 @@
+import { readFile, writeFile } from 'node:fs/promises'
 import { defineConfig } from 'tsup'
 
 export default defineConfig({
@@ -19,4 +20,11 @@ export default defineConfig({
   shims: true,
   // `require('durable-write/compat/write-file-atomic')` returns the function itself, as the original does.
   cjsInterop: true,
+  // With treeshake, rollup already turns a default-only entry into `module.exports = <default>`;
+  // cjsInterop then appends `module.exports = exports.default`, undefined there (tsup issue #1319).
+  async onSuccess() {
+    const file = 'dist/compat/write-file-atomic.cjs'
+    const code = await readFile(file, 'utf8')
+    await writeFile(file, code.replace(/\nmodule\.exports = exports\.default;\n*$/, '\n'))
+  },
 })

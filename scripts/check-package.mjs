@@ -21,7 +21,7 @@ try {
 
   process.stdout.write(run('npx', ['--no-install', 'publint', '--strict', '--pack', 'npm']))
   process.stdout.write(
-    run('npx', ['--no-install', 'attw', tarball, '--profile', 'node16', '--format', 'table-flipped']),
+    run('npx', ['--no-install', 'attw', tarball, '--profile', 'node16', '--format', 'ascii']),
   )
 
   const app = join(work, 'app')
@@ -39,8 +39,27 @@ console.log('import works:', s.ops)`
 const s = writeFileSync(${JSON.stringify(`${target}/cjs.txt`)}, 'cjs')
 if (s.version !== versionOf('cjs')) throw new Error('CJS round trip failed')
 console.log('require works:', s.ops)`
+  const faces = `const assert = require('node:assert')
+const wfa = require('durable-write/compat/write-file-atomic')
+assert.equal(typeof wfa, 'function', 'require() of the write-file-atomic face returns the function')
+assert.equal(typeof wfa.sync, 'function')
+assert.equal(typeof require('durable-write/compat/atomically').writeFile, 'function')
+assert.equal(typeof require('durable-write/compat/steno').Writer, 'function')
+console.log('compat faces load from require')`
+  const facesEsm = `import wfa from 'durable-write/compat/write-file-atomic'
+import { writeFile } from 'durable-write/compat/atomically'
+import { Writer } from 'durable-write/compat/steno'
+await wfa(${JSON.stringify(`${target}/wfa.txt`)}, 'x')
+await writeFile(${JSON.stringify(`${target}/atomically.txt`)}, 'x')
+await new Writer(${JSON.stringify(`${target}/steno.txt`)}).write('x')
+console.log('compat faces work from import')`
   process.stdout.write(run('node', ['--input-type=module', '-e', esm], app))
   process.stdout.write(run('node', ['-e', cjs], app))
+  process.stdout.write(run('node', ['-e', faces], app))
+  process.stdout.write(run('node', ['--input-type=module', '-e', facesEsm], app))
+  const help = run('npx', ['--no-install', 'durable-write', '--help'], app)
+  if (!help.includes('durable-write')) throw new Error('npx durable-write --help printed no usage')
+  console.log('npx durable-write --help works')
   console.log('package check passed')
 } finally {
   rmSync(work, { recursive: true, force: true })

@@ -12,7 +12,10 @@ interface Case {
   expected: string
 }
 
-/** Unique, non-overlapping substrings of `file` (in file order), replaced by uppercase text that cannot match later. */
+/**
+ * Unique, non-overlapping substrings of `file` holding at least one lowercase letter, replaced by
+ * uppercase text, inside which no later edit can match.
+ */
 function pickEdits(file: string, picks: [number, number, string][]): Case {
   const chosen: { start: number; end: number; newString: string }[] = []
   for (const [at, len, newString] of picks) {
@@ -20,6 +23,8 @@ function pickEdits(file: string, picks: [number, number, string][]): Case {
     const end = Math.min(file.length, start + len)
     const old = file.slice(start, end)
     if (old === '' || file.indexOf(old) !== file.lastIndexOf(old)) continue
+    // A letter of the file's alphabet makes it impossible to match inside an (uppercase) replacement.
+    if (!/[a-h]/.test(old)) continue
     if (chosen.some((c) => start < c.end && c.start < end)) continue
     chosen.push({ start, end, newString })
   }

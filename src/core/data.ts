@@ -46,8 +46,10 @@ export function toChunk(value: unknown, encoding: BufferEncoding): Uint8Array {
   throw invalidArgType('data chunk', 'a string or a Uint8Array', value)
 }
 
-/** Chunks smaller than this are gathered into one write. */
+/** Chunks smaller than this are copied together into writes of this size. */
 export const GATHER_BYTES = 256 * 1024
+/** Chunks from this size on are written as they are, without a copy. */
+export const DIRECT_BYTES = 64 * 1024
 
 /**
  * Takes the chunks of an iterator source. Small chunks are copied into writes of GATHER_BYTES (so a
@@ -75,7 +77,7 @@ export function* chunksOf(
       const next = yield* pull(source.iterator)
       if (next.done) break
       const chunk = toChunk(next.value, source.encoding)
-      if (chunk.byteLength >= GATHER_BYTES) {
+      if (chunk.byteLength >= DIRECT_BYTES) {
         yield* flush()
         yield* each(chunk)
         continue
@@ -104,7 +106,8 @@ export function* collect(source: Source): Steps<Uint8Array> {
   if ('bytes' in source) return source.bytes
   const parts: Uint8Array[] = []
   yield* chunksOf(source, (chunk) => {
-    parts.push(chunk)
+    // A copy: a source may reuse the buffer of a chunk that was written directly.
+    parts.push(Uint8Array.prototype.slice.call(chunk))
     return noSteps()
   })
   return parts.length === 1 ? parts[0]! : Buffer.concat(parts)

@@ -20,13 +20,28 @@ function truncateBytes(name: string, maxBytes: number): string {
   return out
 }
 
+/** Random bytes are drawn from the CSPRNG in blocks: one call per 512 temp names, not one per name. */
+let pool = Buffer.alloc(0)
+let poolAt = 0
+
+function randomHex(digits: number): string {
+  const bytes = digits / 2
+  if (poolAt + bytes > pool.length) {
+    pool = randomBytes(4096)
+    poolAt = 0
+  }
+  const hex = pool.toString('hex', poolAt, poolAt + bytes)
+  poolAt += bytes
+  return hex
+}
+
 /**
  * A fresh temp path beside `target`. A transaction's temps start their random part with its `txid`
  * (8 hex digits), so recovery can find them.: hidden, with 64 bits of crypto randomness, within NAME_MAX.
  * Example: `/data/.config.json.3f9c0e7a1b2d4c5e.dwtmp`.
  */
 export function tempPathFor(target: string, txid = ''): string {
-  const rand = txid + randomBytes((RANDOM_HEX - txid.length) / 2).toString('hex')
+  const rand = txid + randomHex(RANDOM_HEX - txid.length)
   const room = NAME_MAX - (1 + 1 + RANDOM_HEX + SUFFIX.length)
   return join(dirname(target), `.${truncateBytes(basename(target), room)}.${rand}${SUFFIX}`)
 }
@@ -43,5 +58,5 @@ export function isTempOf(name: string, txid: string): boolean {
 
 /** A fresh transaction id: 8 hex digits. */
 export function newTxid(): string {
-  return randomBytes(4).toString('hex')
+  return randomHex(8)
 }

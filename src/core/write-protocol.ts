@@ -3,6 +3,7 @@ import { ConflictError, throwIfAborted, ValidationError } from '../errors.js'
 import type { ResolvedWriteOptions } from '../options.js'
 import type { Steps } from '../steps/op.js'
 import {
+  allOrThrow,
   callUser,
   close,
   fchmod,
@@ -94,15 +95,34 @@ export function* stageTemp(plan: TempPlan): Steps<Staged> {
     if (onTempFile) yield* callUser(() => onTempFile(temp))
     const hasher = new VersionHasher()
     let bytesWritten = 0
+    const sync = () => (plan.ownership.mode !== 0o600 || plan.ownership.chown ? fsync(fd) : fdatasync(fd))
+    // Hashing a large chunk (for WriteStats.version) runs on the main thread while the pool writes it.
     function* put(chunk: Uint8Array): Steps<void> {
-      yield* writeAll(fd, chunk)
-      hasher.update(chunk)
+      if (chunk.byteLength < OVERLAP_BYTES) {
+        yield* writeAll(fd, chunk)
+        hasher.update(chunk)
+      } else {
+        yield* alongside(writeAll(fd, chunk), () => hasher.update(chunk))
+      }
       bytesWritten += chunk.byteLength
     }
-    if ('bytes' in plan.source) yield* put(plan.source.bytes)
-    else yield* chunksOf(plan.source, put, () => throwIfAborted(plan.signal, plan.target))
-    yield* applyOwnership(fd, plan.ownership)
-    if (plan.durable) yield* plan.ownership.mode !== 0o600 || plan.ownership.chown ? fsync(fd) : fdatasync(fd)
+    if ('bytes' in plan.source) {
+      const bytes = plan.source.bytes
+      yield* writeAll(fd, bytes)
+      bytesWritten = bytes.byteLength
+      yield* applyOwnership(fd, plan.ownership)
+      // The version of a large content is computed while the fsync runs.
+      if (plan.durable && bytes.byteLength >= OVERLAP_BYTES)
+        yield* alongside(sync(), () => hasher.update(bytes))
+      else {
+        hasher.update(bytes)
+        if (plan.durable) yield* sync()
+      }
+    } else {
+      yield* chunksOf(plan.source, put, () => throwIfAborted(plan.signal, plan.target))
+      yield* applyOwnership(fd, plan.ownership)
+      if (plan.durable) yield* sync()
+    }
     open = false
     yield* close(fd)
     return { temp, bytesWritten, version: hasher.digest() }
@@ -118,6 +138,14 @@ export function* stageTemp(plan: TempPlan): Steps<Staged> {
     }
     yield* unlink(temp)
   })
+}
+
+/** Contents from this size on are hashed while their write or fsync is in flight. */
+const OVERLAP_BYTES = 64 * 1024
+
+/** Runs `steps` and, in the async runner while they wait on the pool, the synchronous `work`. */
+function* alongside(steps: Steps<void>, work: () => void): Steps<void> {
+  yield* allOrThrow<void>([steps, callUser(work)], 2)
 }
 
 /** Renames a staged temp over its target (unless aborted first), then syncs the directory. */

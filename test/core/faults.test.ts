@@ -3,6 +3,7 @@ import { dirname, join, relative } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { nodeFs, type WriteOptions, type WriteStats, writeFile, writeFileSync } from '../../src/index.js'
 import { faultyFs, recordingFs } from '../helpers/fault-fs.js'
+import { reportFigure } from '../helpers/report.js'
 import { openFdCount, snapshot, type TreeSnapshot, tempDir, tempFilesIn } from '../helpers/tmp.js'
 import { calls, succeeded } from '../helpers/trace.js'
 
@@ -126,6 +127,7 @@ describe.each(apis)('$name under injected faults', (api) => {
             expect(rest(snapshot(dir), dir, target, temps)).toEqual(rest(before, dir, target, []))
           }
           expect(failures).toBeGreaterThan(0)
+          reportFigure('faults injected', failures, `${api.name} ${scenario.name} × ${code}`)
         },
       )
     })

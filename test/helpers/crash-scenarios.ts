@@ -15,6 +15,7 @@ import { defaultConcurrency } from '../../src/txn/run-transaction.js'
 import type { Expectation } from './crash-check.js'
 import { type Recording, record } from './crash-record.js'
 import { contentAt, type MemState, stateOf } from './crash-state.js'
+import { reliabilityScale } from './report.js'
 
 /** A call to explore: the state it starts from, the call, and what it promises. */
 export interface Scenario {
@@ -202,6 +203,24 @@ export function explorerScenarios(): Scenario[] {
         dirs: ['/data/q'],
       }),
     )
+    // Larger runs explore larger transactions: N pending renames make 2^N crash states at a point.
+    const scale = reliabilityScale()
+    if (scale >= 2) {
+      const n = Math.min(10, 4 + Math.round(scale / 2))
+      const paths = Array.from({ length: n }, (_, i) => `/data/${'uvw'[i % 3]}/f${i}`)
+      out.push(
+        transaction(`overwrites ${n} files in 3 directories`, api, {
+          writes: Object.fromEntries(paths.map((p, i) => [p, `new ${i}\n`])),
+          files: Object.fromEntries(paths.map((p, i) => [p, `old ${i}\n`])),
+        }),
+        transaction(`creates ${n} files and removes 2 in 3 directories`, api, {
+          writes: Object.fromEntries(paths.map((p, i) => [p, pattern(64 + i, i)])),
+          removes: ['/data/u/old1', '/data/v/old2'],
+          files: { '/data/u/old1': 'one\n', '/data/v/old2': 'two\n' },
+          dirs: ['/data/w'],
+        }),
+      )
+    }
   }
   return out
 }

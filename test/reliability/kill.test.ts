@@ -63,19 +63,23 @@ const apis = [
 
 describe('SIGKILL at random moments, then recover: every file complete, transactions together', () => {
   ensureBuilt()
-  it.each(apis)('%s', async (api) => {
-    const dir = tempDir('dw-kill-')
-    // A lock holder killed leaves its lock until it is stale (2 s here): fewer rounds for updateJson.
-    const kills = api === 'updateJson' ? Math.max(2, Math.round(KILLS / 3)) : KILLS
-    for (let i = 0; i < kills; i++) {
-      const child = startChild(script, [dir, api])
-      await child.line('ready')
-      await new Promise((r) => setTimeout(r, Math.random() * 40))
-      child.kill('SIGKILL')
-      await child.exited
-      await recover(dir)
-      check(api, dir)
-    }
-    reportFigure('SIGKILLs survived', kills, api)
-  })
+  it.each(apis)(
+    '%s',
+    async (api) => {
+      const dir = tempDir('dw-kill-')
+      // A lock holder killed leaves its lock until it is stale (2 s here): fewer rounds for updateJson.
+      const kills = api === 'updateJson' ? Math.max(2, Math.round(KILLS / 3)) : KILLS
+      for (let i = 0; i < kills; i++) {
+        const child = startChild(script, [dir, api])
+        await child.line('ready')
+        await new Promise((r) => setTimeout(r, Math.random() * 40))
+        child.kill('SIGKILL')
+        await child.exited
+        await recover(dir)
+        check(api, dir)
+      }
+      reportFigure('SIGKILLs survived', kills, api)
+    },
+    Math.max(60_000, KILLS * 3_000),
+  )
 })

@@ -4,10 +4,11 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { type RecoveryReport, recover } from '../../src/index.js'
 import { ensureBuilt, packageRoot, startChild } from '../helpers/children.js'
+import { reliabilityScale, reportFigure } from '../helpers/report.js'
 import { tempDir, tempFilesIn } from '../helpers/tmp.js'
 
 /** How many times the writer is killed; raise it (DW_KILL_ITERATIONS=500) for a longer hunt. */
-const ITERATIONS = Number(process.env.DW_KILL_ITERATIONS ?? 30)
+const ITERATIONS = Number(process.env.DW_KILL_ITERATIONS) || Math.round(30 * reliabilityScale())
 
 beforeAll(() => {
   // `npm test` builds first; build here only when there is no build at all.
@@ -146,6 +147,7 @@ describe('transactions killed with SIGKILL at random moments', () => {
       // A kill mid-transaction leaves temps or a manifest most of the time; never once would mean
       // the kills missed the transactions.
       if (ITERATIONS >= 10) expect(totals.residue).toBeGreaterThan(0)
+      reportFigure('SIGKILLs survived', ITERATIONS, 'writeTransaction over 5 files')
     },
     Math.max(60_000, ITERATIONS * 3_000),
   )

@@ -135,9 +135,9 @@ export async function run({ dw, dir, quick, log }) {
       `createWriteStream ${f.mbps(total, dwRow.median)} against ${f.mbps(total, timings.fs.summary.median)}. ` +
         `The temp file, rename and directory fsync alone (raw-durable stream row) take ${f.ms(rawMs)}, ` +
         `${f.ratio(rawMs / timings.fs.summary.median)} the in-place stream. On top, durable-write hashes every byte ` +
-        `for WriteStats.version on the main thread: SHA-256 of ${f.bytes(total)} takes ${f.ms(hashMs)} here, ` +
-        `and it copies the 64 KiB chunks into larger buffers (${dwRow.ops.writes} write calls for ` +
-        `${total / CHUNK} chunks).`,
+        `for WriteStats.version on the main thread (overlapped with each chunk's write on the pool): SHA-256 of ` +
+        `${f.bytes(total)} takes ${f.ms(hashMs)} here; with 2 cores the hash competes with the pool threads ` +
+        `(${dwRow.ops.writes} write calls for ${total / CHUNK} chunks).`,
     )
   }
   const notes = []

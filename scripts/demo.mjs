@@ -1,5 +1,5 @@
 // A short tour of durable-write: every API once, in a fresh temp directory, with its WriteStats.
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, writeFileSync as plainWrite, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -144,6 +144,21 @@ try {
   console.log(
     `\n■ queue (coalescing)\n  10,000 writes requested, ${queue.stats.performed} performed, state.json = ${readFileSync(at('state.json'), 'utf8')}`,
   )
+
+  // The command line: write from stdin, version, a dry-run edit, verify.
+  const cli = (args, input) =>
+    spawnSync(process.execPath, [new URL('../dist/cli.js', import.meta.url).pathname, ...args], {
+      input,
+      encoding: 'utf8',
+    })
+  console.log('\n■ durable-write CLI')
+  const written = cli(['write', at('cli.json'), '--json'], '{"from": "stdin"}\n')
+  console.log(`  write (stdin → cli.json): exit ${written.status}, ${JSON.parse(written.stdout).ops.fsyncs} fsync`)
+  console.log(`  version: ${cli(['version', at('cli.json')]).stdout.trim().slice(0, 19)}…`)
+  const dry = cli(['edit', at('cli.json'), '--old', 'stdin', '--new', 'the CLI', '--dry-run'])
+  console.log(dry.stdout.replace(/^/gm, '    ').trimEnd())
+  const verify = cli(['verify', dir])
+  console.log(`  verify ${dir.replace(dir, '.')}: exit ${verify.status}`)
 
   // A child process killed in the middle of transactions, then recover().
   const child = spawn(

@@ -219,6 +219,15 @@ export function explorerScenarios(): Scenario[] {
           files: { '/data/u/old1': 'one\n', '/data/v/old2': 'two\n' },
           dirs: ['/data/w'],
         }),
+        transaction(`overwrites ${n} files in one directory`, api, {
+          writes: Object.fromEntries(paths.map((_, i) => [`/data/one/f${i}`, `new ${i}\n`])),
+          files: Object.fromEntries(paths.map((_, i) => [`/data/one/f${i}`, `old ${i}\n`])),
+        }),
+        transaction(`writes ${n} files across ${n} directories, creating half of them`, api, {
+          batch: true,
+          writes: Object.fromEntries(paths.map((_, i) => [`/data/d${i}/f`, pattern(32 + i, i)])),
+          files: Object.fromEntries(paths.filter((_, i) => i % 2 === 0).map((_, i) => [`/data/d${2 * i}/f`, 'old\n'])),
+        }),
       )
     }
   }

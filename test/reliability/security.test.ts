@@ -1,0 +1,124 @@
+import {
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
+import { basename, dirname, join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { isTempName } from '../../src/core/temp-file.js'
+import { AtomicWriter, nodeFs } from '../../src/index.js'
+import { interceptFs } from '../helpers/fault-fs.js'
+import { tempDir } from '../helpers/tmp.js'
+
+/** Every path below `dir`, recursively (symlinks not followed). */
+function tree(dir: string): string[] {
+  return (readdirSync(dir, { recursive: true }) as string[]).sort()
+}
+
+describe('temp files', () => {
+  it('never follow a symlink planted at the temp name: the open fails with EEXIST and a new name is drawn', async () => {
+    const dir = tempDir()
+    const victim = join(dir, 'victim.txt')
+    writeFileSync(victim, 'secret\n')
+    const planted: string[] = []
+    // An attacker who guessed the name: a symlink appears at the temp path just before it is opened.
+    const fs = interceptFs(nodeFs(), (call, proceed) => {
+      if (call.method === 'open' && call.path?.endsWith('.dwtmp') && planted.length === 0) {
+        symlinkSync(victim, call.path)
+        planted.push(call.path)
+      }
+      return proceed()
+    })
+    const stats = await new AtomicWriter({ fs }).writeFile(join(dir, 'target.txt'), 'data\n')
+    expect(readFileSync(victim, 'utf8')).toBe('secret\n')
+    expect(readFileSync(join(dir, 'target.txt'), 'utf8')).toBe('data\n')
+    expect(lstatSync(planted[0]!).isSymbolicLink()).toBe(true)
+    expect(stats.changed).toBe(true)
+  })
+
+  it('are created with mode 0600, hidden, beside the target, and get their final mode only when complete', async () => {
+    const dir = tempDir()
+    const seen: { mode: number; size: number; path: string }[] = []
+    await new AtomicWriter().writeFile(join(dir, 'a.txt'), 'x'.repeat(1000), {
+      mode: 0o644,
+      onTempFile: (temp) => {
+        const st = statSync(temp)
+        seen.push({ mode: st.mode & 0o777, size: st.size, path: temp })
+      },
+    })
+    expect(seen).toHaveLength(1)
+    expect(seen[0]!.mode).toBe(0o600)
+    expect(seen[0]!.size).toBe(0)
+    expect(dirname(seen[0]!.path)).toBe(dir)
+    expect(basename(seen[0]!.path).startsWith('.')).toBe(true)
+    expect(isTempName(basename(seen[0]!.path))).toBe(true)
+    expect(statSync(join(dir, 'a.txt')).mode & 0o777).toBe(0o644)
+  })
+
+  it('have unpredictable names: 2,000 temp names share no random part', async () => {
+    const dir = tempDir()
+    const names = new Set<string>()
+    const writer = new AtomicWriter({ durability: 'fast' })
+    for (let i = 0; i < 2000; i++) {
+      writer.writeFileSync(join(dir, 'a.txt'), String(i), {
+        onTempFile: (t) => void names.add(basename(t).split('.').at(-2)!),
+      })
+    }
+    expect(names.size).toBe(2000)
+    for (const n of names) expect(n).toMatch(/^[0-9a-f]{16}$/)
+  })
+})
+
+describe('root confinement', () => {
+  it('documents its residual race: a directory swapped for a symlink after the check is followed', async () => {
+    // The check resolves real paths right before the write; a process that can replace a directory of
+    // the path between that check and the open redirects the write (README FAQ). This test pins that
+    // behaviour down so that a change to it is noticed.
+    const base = tempDir()
+    const root = join(base, 'root')
+    const outside = join(base, 'outside')
+    mkdirSync(join(root, 'sub'), { recursive: true })
+    mkdirSync(outside)
+    let swapped = false
+    const fs = interceptFs(nodeFs(), (call, proceed) => {
+      if (!swapped && call.method === 'open' && call.path?.endsWith('.dwtmp')) {
+        swapped = true
+        renameSync(join(root, 'sub'), join(base, 'moved'))
+        symlinkSync(outside, join(root, 'sub'))
+      }
+      return proceed()
+    })
+    await new AtomicWriter({ fs, root }).writeFile(join(root, 'sub', 'f.txt'), 'x')
+    expect(readdirSync(outside)).toEqual(['f.txt'])
+  })
+})
+
+describe('locks, journals, backups and checkpoints', () => {
+  it('are never written outside the tree of their targets', async () => {
+    const base = tempDir()
+    const tree0 = join(base, 'project')
+    mkdirSync(join(tree0, 'a'), { recursive: true })
+    mkdirSync(join(tree0, 'b'))
+    writeFileSync(join(base, 'sibling.txt'), 'untouched\n')
+    const w = new AtomicWriter()
+    await w.writeFile(join(tree0, 'a', 'x.txt'), '1', { lock: true, backup: true })
+    await w.writeFile(join(tree0, 'a', 'x.txt'), '2', { lock: true, backup: true })
+    await w.updateJson(join(tree0, 'b', 'c.json'), () => ({ n: 1 }))
+    await w.writeTransaction((tx) => {
+      tx.writeFile(join(tree0, 'a', 'y.txt'), 'y')
+      tx.writeFile(join(tree0, 'b', 'z.txt'), 'z')
+    })
+    const cp = await w.checkpoint([join(tree0, 'a', 'x.txt')])
+    await cp.restore()
+    await w.recover(tree0)
+    expect(readdirSync(base).sort()).toEqual(['project', 'sibling.txt'])
+    const inside = tree(tree0)
+    expect(inside).toContain('.durable-write')
+    expect(inside.filter((p) => p.endsWith('.lock') || p.endsWith('.lock.owner'))).toEqual([])
+  })
+})

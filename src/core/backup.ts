@@ -1,19 +1,8 @@
 import { randomBytes } from 'node:crypto'
-import { constants } from 'node:fs'
 import { basename, join } from 'node:path'
 import { invalidArgType, invalidArgValue } from '../errors.js'
 import type { Steps } from '../steps/op.js'
-import {
-  close,
-  copyFile,
-  fsync,
-  ignoring,
-  onFailure,
-  open,
-  readdir,
-  syncDir,
-  unlink,
-} from '../steps/vocabulary.js'
+import { cloneFile, fsyncFile, ignoring, readdir, syncDir, unlink } from '../steps/vocabulary.js'
 import { makeDirs } from './make-dirs.js'
 import { toAbsolutePath } from './paths.js'
 
@@ -90,18 +79,15 @@ export function* backupSteps(
   const dir = backupDirFor(targetDir, backup)
   const base = basename(target)
   const copy = join(dir, `${base}.${stamp()}`)
-  const flags = constants.COPYFILE_EXCL | constants.COPYFILE_FICLONE
   try {
-    yield* copyFile(target, copy, flags)
+    yield* cloneFile(target, copy)
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
     yield* makeDirs(dir, durable)
-    yield* copyFile(target, copy, flags)
+    yield* cloneFile(target, copy)
   }
   if (durable) {
-    const fd = yield* open(copy, 'r')
-    yield* onFailure(fsync(fd), () => close(fd))
-    yield* close(fd)
+    yield* fsyncFile(copy)
     yield* syncDir(dir)
   }
   const mine = (yield* readdir(dir))

@@ -10,6 +10,7 @@ import {
   fchown,
   fdatasync,
   fsync,
+  fsyncFile,
   ignoring,
   onFailure,
   open,
@@ -197,7 +198,13 @@ export function* checkPreconditions(
   return current
 }
 
-function* validateBytes(bytes: Uint8Array, validate: (b: Uint8Array) => unknown, path: string): Steps<void> {
+/** Runs the `validate` option (if any) on the new bytes; a rejection becomes ERR_VALIDATION. */
+export function* validateBytes(
+  bytes: Uint8Array,
+  validate: ((b: Uint8Array) => unknown) | undefined,
+  path: string,
+): Steps<void> {
+  if (!validate) return
   try {
     yield* callUser(() => validate(bytes))
   } catch (err) {
@@ -214,9 +221,7 @@ function* validateBytes(bytes: Uint8Array, validate: (b: Uint8Array) => unknown,
 
 /** In durable mode an unchanged file is still made durable: its data and its directory entry. */
 function* syncExisting(path: string): Steps<void> {
-  const fd = yield* open(path, 'r')
-  yield* onFailure(fsync(fd), () => close(fd))
-  yield* close(fd)
+  yield* fsyncFile(path)
   yield* syncDir(dirname(path))
 }
 

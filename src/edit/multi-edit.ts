@@ -1,11 +1,11 @@
 import { resolveTarget } from '../core/resolve-target.js'
 import { systemError } from '../core/system-error.js'
-import { writeProtocol } from '../core/write-protocol.js'
+import { validateBytes, writeProtocol } from '../core/write-protocol.js'
 import type { WriterCore } from '../core/writer-core.js'
-import { ConflictError, throwIfAborted, ValidationError } from '../errors.js'
+import { ConflictError, throwIfAborted } from '../errors.js'
 import type { ResolvedWriteOptions } from '../options.js'
 import type { Steps } from '../steps/op.js'
-import { callUser, ignoring, readFile } from '../steps/vocabulary.js'
+import { ignoring, readFile } from '../steps/vocabulary.js'
 import { type Version, versionOf } from '../version.js'
 import { type ResolvedEditOptions, splitEditOptions } from './edit-options.js'
 import { planEdits } from './plan.js'
@@ -33,24 +33,6 @@ function checkRead(path: string, version: Version | null, o: ResolvedWriteOption
   }
 }
 
-/** Runs the `validate` option in a dry run, as the write would. */
-function* validateDry(bytes: Uint8Array, o: ResolvedWriteOptions, path: string): Steps<void> {
-  const validate = o.validate
-  if (!validate) return
-  try {
-    yield* callUser(() => validate(bytes))
-  } catch (err) {
-    const why = err instanceof Error ? err.message : String(err)
-    throw new ValidationError(
-      `The new content of ${path} was rejected by validate: ${why} Nothing was written.`,
-      {
-        path,
-        cause: err,
-      },
-    )
-  }
-}
-
 function* editProtocol(
   absPath: string,
   edits: readonly CheckedEdit[],
@@ -65,7 +47,7 @@ function* editProtocol(
   const plan = planEdits(current, edits, o, absPath)
   const details = { applied: plan.applied, diff: plan.diff }
   if (o.dryRun) {
-    yield* validateDry(plan.bytes, o.write, target.path)
+    yield* validateBytes(plan.bytes, o.write.validate, target.path)
     return {
       path: target.path,
       changed: false,

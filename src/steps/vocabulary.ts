@@ -1,4 +1,5 @@
 import type { Stats } from 'node:fs'
+import { constants } from 'node:fs'
 import type { FsAsync, FsMethod } from '../fs/fs-like.js'
 import type { OpCounts } from '../stats.js'
 import type { Settled, Steps } from './op.js'
@@ -29,6 +30,21 @@ export const readFile = (path: string): Steps<Buffer> => call('readFile', path)
 export const readdir = (path: string): Steps<string[]> => call('readdir', path)
 export const copyFile = (from: string, to: string, mode?: number): Steps<void> =>
   mode === undefined ? call('copyFile', from, to) : call('copyFile', from, to, mode)
+
+/** Makes the data of an existing file durable: open it, fsync, close. */
+export function* fsyncFile(path: string): Steps<void> {
+  const fd = yield* open(path, 'r')
+  yield* onFailure(fsync(fd), () => close(fd))
+  yield* close(fd)
+}
+
+/**
+ * A copy-on-write clone of `from` where the file system supports it, a plain copy otherwise — never a
+ * hard link, which an in-place writer of `from` would change too. Fails if `to` exists.
+ */
+export function cloneFile(from: string, to: string): Steps<void> {
+  return copyFile(from, to, constants.COPYFILE_EXCL | constants.COPYFILE_FICLONE)
+}
 
 /** Make the entries of `dir` durable. */
 export function* syncDir(dir: string): Steps<void> {

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto'
-import { constants } from 'node:fs'
 import { join } from 'node:path'
 import { makeDirs } from '../core/make-dirs.js'
 import { toAbsolutePath } from '../core/paths.js'
@@ -10,12 +9,10 @@ import { resolveWriteOptions } from '../options.js'
 import type { Steps } from '../steps/op.js'
 import {
   call,
-  close,
-  copyFile,
-  fsync,
+  cloneFile,
+  fsyncFile,
   ignoring,
   onFailure,
-  open,
   readdir,
   readFile,
   unlink,
@@ -54,13 +51,8 @@ function* capture(dir: string, paths: readonly string[], durable: boolean): Step
       continue
     }
     const copy = String(i)
-    // A clone where the file system supports it, a copy otherwise; never a hard link.
-    yield* copyFile(path, join(dir, copy), constants.COPYFILE_EXCL | constants.COPYFILE_FICLONE)
-    if (durable) {
-      const fd = yield* open(join(dir, copy), 'r')
-      yield* onFailure(fsync(fd), () => close(fd))
-      yield* close(fd)
-    }
+    yield* cloneFile(path, join(dir, copy))
+    if (durable) yield* fsyncFile(join(dir, copy))
     entries.push({ path, copy, mode: st.mode & 0o7777 })
   }
   return entries

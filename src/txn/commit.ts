@@ -4,14 +4,13 @@ import type { HeldLock } from '../core/file-lock.js'
 import { makeDirs } from '../core/make-dirs.js'
 import { ownershipFor } from '../core/ownership.js'
 import { resolveTarget, type Target } from '../core/resolve-target.js'
-import { checkPreconditions, type Staged, stageTemp } from '../core/write-protocol.js'
-import { throwIfAborted, ValidationError } from '../errors.js'
+import { checkPreconditions, type Staged, stageTemp, validateBytes } from '../core/write-protocol.js'
+import { throwIfAborted } from '../errors.js'
 import type { ResolvedWriteOptions } from '../options.js'
 import { addOps, emptyOps, type OpCounts } from '../stats.js'
 import type { Steps } from '../steps/op.js'
 import {
   allOrThrow,
-  callUser,
   close,
   fsync,
   ignoring,
@@ -66,23 +65,6 @@ interface Decided {
   hash: string
 }
 
-function* validate(item: TxItem & { kind: 'write' }, path: string): Steps<void> {
-  const fn = item.options.validate
-  if (!fn) return
-  try {
-    yield* callUser(() => fn(item.bytes))
-  } catch (err) {
-    const why = err instanceof Error ? err.message : String(err)
-    throw new ValidationError(
-      `The new content of ${path} was rejected by validate: ${why} Nothing was written.`,
-      {
-        path,
-        cause: err,
-      },
-    )
-  }
-}
-
 /** Resolves one target and checks its preconditions (ifMatch, ifNoneMatch, validate), before any write. */
 function* decide(item: TxItem, index: number): Steps<Decided> {
   const o = item.options
@@ -93,7 +75,7 @@ function* decide(item: TxItem, index: number): Steps<Decided> {
     current ??= yield* readFile(target.path)
     return { index, item, target, skip: false, hash: contentHash(current) }
   }
-  yield* validate(item, target.path)
+  yield* validateBytes(item.bytes, o.validate, target.path)
   let skip = false
   if (o.skipUnchanged && target.stat?.isFile() && target.stat.size === item.bytes.byteLength) {
     current ??= yield* readFile(target.path)

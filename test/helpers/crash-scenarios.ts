@@ -206,7 +206,7 @@ export function explorerScenarios(): Scenario[] {
     // Larger runs explore larger transactions: N pending renames make 2^N crash states at a point.
     const scale = reliabilityScale()
     if (scale >= 2) {
-      const n = Math.min(10, 4 + Math.round(scale / 2))
+      const n = Math.min(10, 5 + Math.round(scale / 2))
       const paths = Array.from({ length: n }, (_, i) => `/data/${'uvw'[i % 3]}/f${i}`)
       out.push(
         transaction(`overwrites ${n} files in 3 directories`, api, {

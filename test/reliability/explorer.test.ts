@@ -6,7 +6,7 @@ import { explorerScenarios } from '../helpers/crash-scenarios.js'
 import { stateOf } from '../helpers/crash-state.js'
 import { exploreScenario, formatCounts, type ScenarioCounts } from '../helpers/crash-suite.js'
 import { memFs } from '../helpers/mem-fs.js'
-import { reportFigure } from '../helpers/report.js'
+import { reliabilityScale, reportFigure } from '../helpers/report.js'
 import { tempDir } from '../helpers/tmp.js'
 
 type AnyFn = (...args: unknown[]) => unknown
@@ -111,6 +111,7 @@ describe('crash-state explorer', () => {
       reportFigure('crash states explored', c.states, s.name)
       reportFigure('recoveries run on crash states', c.recoveries, s.name)
     },
+    60_000 * reliabilityScale(),
   )
 
   afterAll(() => {

@@ -153,8 +153,14 @@ try {
     })
   console.log('\n■ durable-write CLI')
   const written = cli(['write', at('cli.json'), '--json'], '{"from": "stdin"}\n')
-  console.log(`  write (stdin → cli.json): exit ${written.status}, ${JSON.parse(written.stdout).ops.fsyncs} fsync`)
-  console.log(`  version: ${cli(['version', at('cli.json')]).stdout.trim().slice(0, 19)}…`)
+  console.log(
+    `  write (stdin → cli.json): exit ${written.status}, ${JSON.parse(written.stdout).ops.fsyncs} fsync`,
+  )
+  console.log(
+    `  version: ${cli(['version', at('cli.json')])
+      .stdout.trim()
+      .slice(0, 19)}…`,
+  )
   const dry = cli(['edit', at('cli.json'), '--old', 'stdin', '--new', 'the CLI', '--dry-run'])
   console.log(dry.stdout.replace(/^/gm, '    ').trimEnd())
   const verify = cli(['verify', dir])

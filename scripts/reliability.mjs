@@ -49,6 +49,27 @@ if (run.status !== 0) {
 
 const fmt = (n) => n.toLocaleString('en-US')
 const rows = [...figures.entries()].map(([figure, count]) => `| ${figure} | ${fmt(count)} |`).join('\n')
+// Fault injection per API: which error codes were injected, at how many operation indexes in all.
+const faultRows = new Map()
+for (const [key, count] of details) {
+  const [figure, detail] = key.split('\u0000')
+  if (figure !== 'faults injected') continue
+  const match = /^(.*) × (\S+)( sticky)?$/.exec(detail)
+  if (!match) continue
+  const row = faultRows.get(match[1]) ?? { codes: new Set(), sticky: new Set(), faults: 0 }
+  ;(match[3] ? row.sticky : row.codes).add(match[2])
+  row.faults += count
+  faultRows.set(match[1], row)
+}
+const faultTable = [...faultRows.entries()]
+  .map(
+    ([api, r]) => `| ${api} | ${[...r.codes].join(', ')} | ${[...r.sticky].join(', ')} | ${fmt(r.faults)} |`,
+  )
+  .join('\n')
+const killRows = [...details.entries()]
+  .filter(([key]) => key.startsWith('SIGKILLs survived\u0000'))
+  .map(([key, count]) => `| ${key.split('\u0000')[1]} | ${fmt(count)} |`)
+  .join('\n')
 const mutants = [...details.entries()]
   .filter(([key]) => key.startsWith('mutants caught\u0000'))
   .map(([key]) => `- ${key.split('\u0000')[1]}`)
@@ -101,7 +122,20 @@ ${rows}
 | violations found | 0 |
 
 Run: ${new Date().toISOString().slice(0, 10)}, ${seconds} s, Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Linux ${release()}.
-${mutants ? `\n## Mutants caught\n${mutants}\n` : ''}
+
+## Faults injected, per API
+Every operation index of each call, once failing alone and once with every later call failing too
+("sticky"), for each error code listed.
+
+| API and case | codes (single failure) | codes (sticky) | faults injected |
+| --- | --- | --- | --- |
+${faultTable}
+
+## SIGKILLs survived, per loop
+| loop | kills |
+| --- | --- |
+${killRows}
+${mutants ? `\n## Mutants caught\nEach line: the protocol, the mutant, and the invariant that caught it.\n\n${mutants}\n` : ''}
 ## What is not covered
 - Disks and controllers that acknowledge a flush before the data is stable.
 - Windows and macOS are not exercised here; on Windows a directory cannot be fsynced, so a rename's

@@ -127,7 +127,11 @@ describe.each(apis)('$name under injected faults', (api) => {
             expect(rest(snapshot(dir), dir, target, temps)).toEqual(rest(before, dir, target, []))
           }
           expect(failures).toBeGreaterThan(0)
-          reportFigure('faults injected', failures, `${api.name} ${scenario.name} × ${code}`)
+          reportFigure(
+            'faults injected',
+            failures,
+            `${api.name} ${scenario.name} × ${code}${sticky ? ' sticky' : ''}`,
+          )
         },
       )
     })

@@ -9,10 +9,14 @@ export interface DirSyncer {
 
 type AnyFn = (...args: unknown[]) => unknown
 
+/** Windows cannot fsync a directory (opening one fails with EPERM): there a directory sync is skipped. */
+const DIRECTORY_SYNC = process.platform !== 'win32'
+
 function count(ops: OpCounts | undefined, op: Op): void {
   if (!ops) return
-  if (op.kind === 'syncDir') ops.dirFsyncs++
-  else if (op.kind === 'fs') {
+  if (op.kind === 'syncDir') {
+    if (DIRECTORY_SYNC) ops.dirFsyncs++
+  } else if (op.kind === 'fs') {
     const key = COUNTED[op.method]
     if (key) ops[key]++
   }
@@ -75,7 +79,7 @@ function execSync(fs: FsLike, op: Op, ops: OpCounts | undefined): unknown {
     case 'fs':
       return callSync(fs, op)
     case 'syncDir':
-      return syncDirSync(fs, op.dir)
+      return DIRECTORY_SYNC ? syncDirSync(fs, op.dir) : undefined
     case 'all': {
       const settled: Settled<unknown>[] = []
       let failed = false
@@ -159,6 +163,7 @@ function execAsync(fs: FsLike, op: Op, ops: OpCounts | undefined, dirs: DirSynce
     case 'fs':
       return (fs[op.method] as AnyFn)(...op.args)
     case 'syncDir':
+      if (!DIRECTORY_SYNC) return undefined
       return dirs ? dirs.sync(op.dir) : syncDirAsync(fs, op.dir)
     case 'pull':
       return op.source.next()

@@ -226,7 +226,9 @@ export function explorerScenarios(): Scenario[] {
         transaction(`writes ${n} files across ${n} directories, creating half of them`, api, {
           batch: true,
           writes: Object.fromEntries(paths.map((_, i) => [`/data/d${i}/f`, pattern(32 + i, i)])),
-          files: Object.fromEntries(paths.filter((_, i) => i % 2 === 0).map((_, i) => [`/data/d${2 * i}/f`, 'old\n'])),
+          files: Object.fromEntries(
+            paths.filter((_, i) => i % 2 === 0).map((_, i) => [`/data/d${2 * i}/f`, 'old\n']),
+          ),
         }),
       )
     }

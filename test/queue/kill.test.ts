@@ -11,7 +11,9 @@ import { fillOf } from './fixtures/versions.mjs'
 beforeAll(ensureBuilt)
 
 const burstWriter = new URL('./fixtures/burst-writer.mjs', import.meta.url)
-const iterations = Number(process.env.DW_KILL_ITERATIONS) || Math.round(15 * reliabilityScale())
+const iterations =
+  Number(process.env.DW_KILL_ITERATIONS) ||
+  Math.round((reliabilityScale() > 1 ? 25 : 15) * reliabilityScale())
 
 /** The version number the file holds; fails unless it is exactly one complete written version. */
 function versionIn(file: string): number {

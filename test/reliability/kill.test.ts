@@ -8,7 +8,7 @@ import { reliabilityScale, reportFigure } from '../helpers/report.js'
 import { tempDir } from '../helpers/tmp.js'
 
 /** RELIABILITY.md §3: each API writes in a loop in a child killed with SIGKILL at a random moment. */
-const KILLS = Number(process.env.DW_KILL_ITERATIONS) || Math.round(6 * reliabilityScale() ** 1.5)
+const KILLS = Number(process.env.DW_KILL_ITERATIONS) || Math.round(6.5 * reliabilityScale() ** 1.5)
 const script = new URL('./fixtures/kill-writer.mjs', import.meta.url)
 const FILES = ['a.txt', 'b/b.txt', 'c/c.txt']
 

@@ -1,7 +1,7 @@
-import { execFileSync, spawn } from 'node:child_process'
-import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs'
+import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { ensureBuilt } from '../helpers/children.js'
 
 /** The package root. */
 export const packageRoot = fileURLToPath(new URL('../..', import.meta.url))
@@ -10,34 +10,9 @@ export const cliPath = join(packageRoot, 'dist', 'cli.js')
 
 const ENTRIES = ['cli.js', 'compat/write-file-atomic.cjs', 'compat/steno.js', 'compat/atomically.js']
 
-function sleepSync(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
-}
-
-/**
- * Builds dist/ when one of the entry points these tests run is missing (`npm test` builds first, so
- * this normally does nothing). Test files starting together build once, behind a guard directory.
- */
+/** Builds dist/ when one of the entry points these tests run is missing (`npm test` builds first). */
 export function ensureBuiltEntries(): void {
-  const missing = () => ENTRIES.some((e) => !existsSync(join(packageRoot, 'dist', e)))
-  if (!missing()) return
-  const guard = join(packageRoot, 'node_modules', '.durable-write-test-build')
-  for (;;) {
-    try {
-      mkdirSync(guard)
-      break
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
-      const since = Date.now() - (statSync(guard, { throwIfNoEntry: false })?.mtimeMs ?? Date.now())
-      if (since > 120_000) rmSync(guard, { recursive: true, force: true })
-      sleepSync(200)
-    }
-  }
-  try {
-    if (missing()) execFileSync('npx', ['tsup', '--silent'], { cwd: packageRoot, stdio: 'pipe' })
-  } finally {
-    rmSync(guard, { recursive: true, force: true })
-  }
+  ensureBuilt(ENTRIES)
 }
 
 /** How a CLI run ended. */

@@ -126,8 +126,8 @@ export async function succeeded(child: Child): Promise<string> {
   return exit.stdout
 }
 
-function isBuilt(): boolean {
-  return existsSync(join(packageRoot, 'dist', 'index.js'))
+function isBuilt(entries: readonly string[]): boolean {
+  return entries.every((e) => existsSync(join(packageRoot, 'dist', e)))
 }
 
 function sleepSync(ms: number): void {
@@ -135,11 +135,12 @@ function sleepSync(ms: number): void {
 }
 
 /**
- * Builds the package when dist/ holds no build, for child processes that import it. `npm test` builds
- * before running the tests, so this normally does nothing; test files running in parallel build once.
+ * Builds the package when one of `entries` is missing from dist/, for child processes that run it.
+ * `npm test` builds before running the tests, so this normally does nothing; test files running in
+ * parallel build once, behind a guard directory.
  */
-export function ensureBuilt(): void {
-  if (isBuilt()) return
+export function ensureBuilt(entries: readonly string[] = ['index.js']): void {
+  if (isBuilt(entries)) return
   const guard = join(packageRoot, 'node_modules', '.durable-write-test-build')
   for (;;) {
     try {
@@ -154,7 +155,7 @@ export function ensureBuilt(): void {
     }
   }
   try {
-    if (!isBuilt()) execFileSync('npx', ['tsup', '--silent'], { cwd: packageRoot, stdio: 'pipe' })
+    if (!isBuilt(entries)) execFileSync('npx', ['tsup', '--silent'], { cwd: packageRoot, stdio: 'pipe' })
   } finally {
     rmSync(guard, { recursive: true, force: true })
   }

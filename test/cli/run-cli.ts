@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { ensureBuilt } from '../helpers/children.js'
+import { buildIfMissing } from '../helpers/children.js'
 
 /** The package root. */
 export const packageRoot = fileURLToPath(new URL('../..', import.meta.url))
@@ -12,7 +12,7 @@ const ENTRIES = ['cli.js', 'compat/write-file-atomic.cjs', 'compat/steno.js', 'c
 
 /** Builds dist/ when one of the entry points these tests run is missing (`npm test` builds first). */
 export function ensureBuiltEntries(): void {
-  ensureBuilt(ENTRIES)
+  buildIfMissing(ENTRIES)
 }
 
 /** How a CLI run ended. */

@@ -134,12 +134,17 @@ function sleepSync(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
 }
 
+/** Builds the package when dist/index.js is missing (usable as a vitest hook: it takes no argument). */
+export function ensureBuilt(): void {
+  buildIfMissing(['index.js'])
+}
+
 /**
  * Builds the package when one of `entries` is missing from dist/, for child processes that run it.
  * `npm test` builds before running the tests, so this normally does nothing; test files running in
  * parallel build once, behind a guard directory.
  */
-export function ensureBuilt(entries: readonly string[] = ['index.js']): void {
+export function buildIfMissing(entries: readonly string[]): void {
   if (isBuilt(entries)) return
   const guard = join(packageRoot, 'node_modules', '.durable-write-test-build')
   for (;;) {

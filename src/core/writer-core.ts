@@ -13,7 +13,14 @@ import { emptyOps, type OpCounts, type WriteStats } from '../stats.js'
 import type { Steps } from '../steps/op.js'
 import { runAsync, runSync } from '../steps/runner.js'
 import { type Data, type SyncData, toSource } from './data.js'
-import { acquire, acquireSync, type HeldLock, heldLock, runHolding } from './file-lock.js'
+import {
+  acquire,
+  acquireSync,
+  type HeldLock,
+  heldLock,
+  type ResolvedLockOptions,
+  runHolding,
+} from './file-lock.js'
 import { GroupCommit } from './group-commit.js'
 import { makeDirs } from './make-dirs.js'
 import { PathQueue } from './path-queue.js'
@@ -80,19 +87,33 @@ export class WriterCore {
   }
 
   /**
+   * The lock options when this call must take the cross-process lock on `abs`; undefined when it asks
+   * for none, or re-enters a lock its async context already holds (which then guards its commit).
+   */
+  #lockToTake(abs: string, ctx: CallContext): ResolvedLockOptions | undefined {
+    const lockOptions = ctx.options.lock
+    if (!lockOptions) return undefined
+    const outer = heldLock(abs)
+    if (!outer) return lockOptions
+    ctx.options.guard = outer
+    return undefined
+  }
+
+  /** Counts a lock this call took, and makes it guard the call's commit. */
+  #taken(ctx: CallContext, lock: HeldLock): void {
+    ctx.ops.locks++
+    ctx.options.guard = lock
+  }
+
+  /**
    * Runs `task` holding the cross-process lock on `abs` when the call asks for one (`lock` option),
    * re-entering a lock this async context already holds (inside `withLock`). The lock is checked
    * again right before the commit (`options.guard`).
    * @internal
    */
   async holdingLock<T>(abs: string, ctx: CallContext, task: () => Promise<T>): Promise<T> {
-    const lockOptions = ctx.options.lock
+    const lockOptions = this.#lockToTake(abs, ctx)
     if (!lockOptions) return task()
-    const outer = heldLock(abs)
-    if (outer) {
-      ctx.options.guard = outer
-      return task()
-    }
     let lock: HeldLock
     try {
       lock = await acquire(abs, lockOptions)
@@ -101,8 +122,7 @@ export class WriterCore {
       await this.run(ctx, makeDirs(dirname(abs), ctx.options.durability === 'durable'))
       lock = await acquire(abs, lockOptions)
     }
-    ctx.ops.locks++
-    ctx.options.guard = lock
+    this.#taken(ctx, lock)
     try {
       return await runHolding(lock, task)
     } finally {
@@ -112,13 +132,8 @@ export class WriterCore {
 
   /** The synchronous twin of {@link holdingLock}. @internal */
   holdingLockSync<T>(abs: string, ctx: CallContext, task: () => T): T {
-    const lockOptions = ctx.options.lock
+    const lockOptions = this.#lockToTake(abs, ctx)
     if (!lockOptions) return task()
-    const outer = heldLock(abs)
-    if (outer) {
-      ctx.options.guard = outer
-      return task()
-    }
     let lock: HeldLock
     try {
       lock = acquireSync(abs, lockOptions)
@@ -127,8 +142,7 @@ export class WriterCore {
       this.runSync(ctx, makeDirs(dirname(abs), ctx.options.durability === 'durable'))
       lock = acquireSync(abs, lockOptions)
     }
-    ctx.ops.locks++
-    ctx.options.guard = lock
+    this.#taken(ctx, lock)
     try {
       return task()
     } finally {

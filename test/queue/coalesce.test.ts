@@ -1,23 +1,11 @@
 import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
-import { nodeFs, versionOf, WriteQueue, type WriteQueueOptions, type WriteStats } from '../../src/index.js'
+import { describe, expect, it } from 'vitest'
+import { nodeFs, versionOf, type WriteStats } from '../../src/index.js'
 import { faultyFs, type RecordingFs, recordingFs } from '../helpers/fault-fs.js'
 import { tempDir, tempFilesIn } from '../helpers/tmp.js'
 import { calls, countOf } from '../helpers/trace.js'
-
-const open: WriteQueue[] = []
-
-/** A queue that is closed after the test, so no exit hook outlives it. */
-function newQueue(options?: WriteQueueOptions): WriteQueue {
-  const queue = new WriteQueue(options)
-  open.push(queue)
-  return queue
-}
-
-afterEach(async () => {
-  await Promise.allSettled(open.splice(0).map((q) => q.close()))
-})
+import { newQueue } from './new-queue.js'
 
 /** Renames onto `target` recorded in the trace. */
 function renamesOnto(fs: RecordingFs, target: string): number {

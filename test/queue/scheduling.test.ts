@@ -1,24 +1,12 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { afterEach, describe, expect, it } from 'vitest'
-import { nodeFs, WriteQueue, type WriteQueueOptions, type WriteStats } from '../../src/index.js'
+import { describe, expect, it } from 'vitest'
+import { nodeFs, type WriteStats } from '../../src/index.js'
 import { type RecordingFs, recordingFs } from '../helpers/fault-fs.js'
 import { tempDir } from '../helpers/tmp.js'
 import { calls, countOf, type Trace } from '../helpers/trace.js'
-
-const open: WriteQueue[] = []
-
-/** A queue that is closed after the test, so no exit hook outlives it. */
-function newQueue(options?: WriteQueueOptions): WriteQueue {
-  const queue = new WriteQueue(options)
-  open.push(queue)
-  return queue
-}
-
-afterEach(async () => {
-  await Promise.allSettled(open.splice(0).map((q) => q.close()))
-})
+import { newQueue } from './new-queue.js'
 
 const isTemp = (path: string | undefined) => path?.endsWith('.dwtmp') === true
 

@@ -20,6 +20,7 @@ export type ErrorCode =
   | 'ERR_EDIT_INVALID'
   | 'ERR_BATCH_PARTIAL'
   | 'ERR_JOURNAL_CORRUPT'
+  | 'ERR_TXN_INCOMPLETE'
   | 'ERR_PARSE'
   | 'ERR_CLOSED'
   | 'ABORT_ERR'
@@ -131,6 +132,24 @@ export class BatchPartialError extends DurableWriteError {
     super('ERR_BATCH_PARTIAL', message, details)
     this.name = 'BatchPartialError'
     this.results = details.results
+  }
+}
+
+/**
+ * `ERR_TXN_INCOMPLETE`: a transaction passed its commit point (its manifest is durable) but could not
+ * complete; recovery finishes it. Files written again meanwhile are never overwritten by that recovery.
+ */
+export class TxnIncompleteError extends DurableWriteError {
+  /** The manifest that recovery rolls forward. */
+  readonly journal: string
+  /** Absolute paths of the files the transaction may not have put in place yet. */
+  readonly remaining: string[]
+
+  constructor(message: string, details: ErrorDetails & { journal: string; remaining: string[] }) {
+    super('ERR_TXN_INCOMPLETE', message, details)
+    this.name = 'TxnIncompleteError'
+    this.journal = details.journal
+    this.remaining = details.remaining
   }
 }
 

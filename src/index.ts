@@ -43,6 +43,7 @@ export {
   OutsideRootError,
   ParseError,
   SerializeError,
+  TxnIncompleteError,
   ValidationError,
 } from './errors.js'
 export type { JsonOptions, JsonRead, JsonReplacer, ReadJsonOptions } from './formats/json.js'
@@ -60,7 +61,7 @@ export type { OpCounts, WriteStats } from './stats.js'
 export { AtomicWriteStream } from './stream/atomic-write-stream.js'
 export type { BatchEntry, BatchOptions, BatchStats } from './txn/batch.js'
 export type { Checkpoint } from './txn/checkpoint.js'
-export type { RecoveryReport } from './txn/recover.js'
+export type { RecoveryConflict, RecoveryReport } from './txn/recover.js'
 export type { RecoverOptions } from './txn/recover-dir.js'
 export type { TxOptions, TxStats } from './txn/run-transaction.js'
 export type { Transaction } from './txn/transaction.js'

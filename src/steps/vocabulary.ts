@@ -23,6 +23,7 @@ export const rename = (from: string, to: string): Steps<void> => call('rename', 
 export const unlink = (path: string): Steps<void> => call('unlink', path)
 export const mkdir = (path: string, mode?: number): Steps<void> =>
   mode === undefined ? call('mkdir', path) : call('mkdir', path, mode)
+export const rmdir = (path: string): Steps<void> => call('rmdir', path)
 export const lstat = (path: string): Steps<Stats> => call('lstat', path)
 export const readlink = (path: string): Steps<string> => call('readlink', path)
 export const realpath = (path: string): Steps<string> => call('realpath', path)

@@ -1,11 +1,12 @@
-import { dirname } from 'node:path'
+import { basename, dirname, join } from 'node:path'
 import { backupSteps } from '../core/backup.js'
 import type { HeldLock } from '../core/file-lock.js'
 import { makeDirs } from '../core/make-dirs.js'
 import { ownershipFor } from '../core/ownership.js'
+import { isInside } from '../core/paths.js'
 import { resolveTarget, type Target } from '../core/resolve-target.js'
 import { checkPreconditions, type Staged, stageTemp, validateBytes } from '../core/write-protocol.js'
-import { throwIfAborted } from '../errors.js'
+import { invalidArgValue, TxnIncompleteError, throwIfAborted } from '../errors.js'
 import type { ResolvedWriteOptions } from '../options.js'
 import { addOps, emptyOps, type OpCounts } from '../stats.js'
 import type { Steps } from '../steps/op.js'
@@ -24,7 +25,9 @@ import {
 } from '../steps/vocabulary.js'
 import { type Version, versionOf } from '../version.js'
 import { manifestPath } from './journal.js'
-import { contentHash, encodeManifest, type Manifest } from './manifest.js'
+import { contentHash, decodeManifest, encodeManifest, type Manifest } from './manifest.js'
+import { type Scope, scopeRelative } from './manifest-check.js'
+import { emptyReport, rollForwardManifest } from './recover.js'
 
 /** One file of a transaction, as decided by its callback: new bytes, or removal. */
 export type TxItem =
@@ -44,7 +47,8 @@ export interface TxFileOutcome {
 /** A transaction ready to commit. */
 export interface TxPlan {
   txid: string
-  journalDir: string
+  /** The journal and its scope (every target lies below `scope.real`). */
+  scope: Scope
   items: readonly TxItem[]
   durable: boolean
   concurrency: number
@@ -63,25 +67,38 @@ interface Decided {
   /** For writes: unchanged content is not rewritten (skipUnchanged). For removes: nothing to remove. */
   skip: boolean
   hash: string
+  /** For writes: what the target holds now (see WriteEntry.old). */
+  old: string | null
+}
+
+/** What `target` holds before the transaction, as a manifest records it. */
+function oldOf(target: Target, current: Buffer | undefined): string | null {
+  if (!target.stat) return null
+  return current === undefined ? 'other' : contentHash(current)
 }
 
 /** Resolves one target and checks its preconditions (ifMatch, ifNoneMatch, validate), before any write. */
-function* decide(item: TxItem, index: number): Steps<Decided> {
+function* decide(item: TxItem, index: number, scope: string): Steps<Decided> {
   const o = item.options
   const target = yield* resolveTarget(item.abs, o)
+  if (!isInside(scope, target.path)) {
+    throw invalidArgValue(
+      'path',
+      `a path inside the journal's directory ${scope} (pass a journalDir whose parent holds every file)`,
+      target.path,
+    )
+  }
   let current = yield* checkPreconditions(target, o.ifMatch, o.ifNoneMatch)
   if (item.kind === 'remove') {
-    if (!target.stat) return { index, item, target, skip: true, hash: '' }
+    if (!target.stat) return { index, item, target, skip: true, hash: '', old: null }
     current ??= yield* readFile(target.path)
-    return { index, item, target, skip: false, hash: contentHash(current) }
+    return { index, item, target, skip: false, hash: contentHash(current), old: null }
   }
   yield* validateBytes(item.bytes, o.validate, target.path)
-  let skip = false
-  if (o.skipUnchanged && target.stat?.isFile() && target.stat.size === item.bytes.byteLength) {
-    current ??= yield* readFile(target.path)
-    skip = current.equals(item.bytes)
-  }
-  return { index, item, target, skip, hash: contentHash(item.bytes) }
+  // The old content is recorded, so that recovery never overwrites a file written again since.
+  if (target.stat?.isFile()) current ??= yield* readFile(target.path)
+  const skip = o.skipUnchanged === true && current !== undefined && current.equals(item.bytes)
+  return { index, item, target, skip, hash: contentHash(item.bytes), old: oldOf(target, current) }
 }
 
 function* stage(d: Decided, plan: TxPlan): Steps<Staged> {
@@ -140,15 +157,21 @@ function* writeManifest(path: string, manifest: Manifest, durable: boolean): Ste
  */
 export function* commitTransaction(plan: TxPlan): Steps<TxFileOutcome[]> {
   throwIfAborted(plan.signal)
-  const decided = yield* allOrThrow(plan.items.map(decide), plan.concurrency, plan.counters)
+  const { scope } = plan
+  const decided = yield* allOrThrow(
+    plan.items.map((item, i) => decide(item, i, scope.real)),
+    plan.concurrency,
+    plan.counters,
+  )
   const writes = decided.filter((d) => d.item.kind === 'write' && !d.skip)
   const removes = decided.filter((d) => d.item.kind === 'remove' && !d.skip)
   // Directories holding temps are synced before the commit point; every touched one after the renames.
   const tempDirs = [...new Set(writes.map((d) => d.target.dir))]
   const dirs = [...new Set([...writes, ...removes].map((d) => d.target.dir))]
   const staged: (Staged | undefined)[] = []
-  const mpath = manifestPath(plan.journalDir, plan.txid)
+  const mpath = manifestPath(scope.journalDir, plan.txid)
   let manifestCreated = false
+  let committed: Manifest | undefined
 
   yield* onFailure(
     (function* () {
@@ -177,41 +200,121 @@ export function* commitTransaction(plan: TxPlan): Steps<TxFileOutcome[]> {
         entries: [
           ...writes.map((d, i) => ({
             op: 'write' as const,
-            target: d.target.path,
-            temp: settled[i]!.temp,
+            target: scopeRelative(scope.real, d.target.path),
+            temp: basename(settled[i]!.temp),
+            hash: d.hash,
+            old: d.old,
+          })),
+          ...removes.map((d) => ({
+            op: 'remove' as const,
+            target: scopeRelative(scope.real, d.target.path),
             hash: d.hash,
           })),
-          ...removes.map((d) => ({ op: 'remove' as const, target: d.target.path, hash: d.hash })),
         ],
       }
       if (writes.length + removes.length === 0) return
       if (plan.guard) yield* plan.guard.check()
       manifestCreated = true
       yield* writeManifest(mpath, manifest, plan.durable)
+      committed = manifest
     })(),
     function* () {
       for (const s of staged) if (s) yield* ignoring(unlink(s.temp), ['ENOENT'], undefined)
       if (manifestCreated) yield* ignoring(unlink(mpath), ['ENOENT'], undefined)
     },
   )
-  // Committed: from here on a failure leaves the manifest for recovery to roll forward.
-  if (writes.length + removes.length > 0) {
-    yield* allOrThrow(
-      [
-        ...writes.map((d, i) => rename(staged[i]!.temp, d.target.path)),
-        ...removes.map((d) => ignoring(unlink(d.target.path), ['ENOENT'], undefined)),
-      ],
-      plan.concurrency,
-    )
-    if (plan.durable)
-      yield* allOrThrow(
-        dirs.map((dir) => syncDir(dir)),
+  // Committed: from here on the transaction completes, or fails with ERR_TXN_INCOMPLETE.
+  if (committed) {
+    const done = yield* settle(
+      allOrThrow(
+        [
+          ...writes.map((d, i) => rename(staged[i]!.temp, d.target.path)),
+          ...removes.map((d) => ignoring(unlink(d.target.path), ['ENOENT'], undefined)),
+        ],
         plan.concurrency,
-      )
-    yield* unlink(mpath)
+      ),
+    )
+    if (!done.ok) {
+      // A rename or removal failed: complete the transaction from its own manifest, as recovery would.
+      yield* completeOrThrow(plan, mpath, committed, done.error)
+    } else {
+      if (plan.durable) {
+        // Never retried: after a failed fsync the kernel may have dropped what it could not write.
+        const synced = yield* settle(
+          allOrThrow(
+            dirs.map((dir) => syncDir(dir)),
+            plan.concurrency,
+          ),
+        )
+        if (!synced.ok) throw incomplete(mpath, dirs, synced.error, 'syncing their directories')
+      }
+      // Complete and durable; a manifest left behind by a failed unlink is removed by the next recovery.
+      yield* ignoring(unlink(mpath), ANY_ERROR, undefined)
+    }
   }
   const stagedOf = new Map(writes.map((d, i) => [d, staged[i]]))
   return decided.map((d) => outcomeOf(d, stagedOf.get(d)))
+}
+
+/** Every code a best-effort cleanup step may fail with. */
+const ANY_ERROR = [
+  'EIO',
+  'ENOSPC',
+  'EACCES',
+  'EPERM',
+  'EMFILE',
+  'ENFILE',
+  'EBUSY',
+  'EXDEV',
+  'EDQUOT',
+  'ENOENT',
+  'EROFS',
+]
+
+/** Runs `steps`, returning how they ended instead of throwing. */
+function* settle<T>(steps: Steps<T>): Steps<{ ok: true; value: T } | { ok: false; error: unknown }> {
+  try {
+    return { ok: true, value: yield* steps }
+  } catch (error) {
+    return { ok: false, error }
+  }
+}
+
+function incomplete(
+  mpath: string,
+  remaining: readonly string[],
+  cause: unknown,
+  doing: string,
+): TxnIncompleteError {
+  const why = cause instanceof Error ? cause.message : String(cause)
+  return new TxnIncompleteError(
+    `The transaction committed (its manifest ${mpath} is on disk), but ${doing} failed: ${why} ` +
+      'Recovery completes it: run recover() on any directory of the tree (the next transaction there does it too). ' +
+      'A file written again before that keeps its new content: recovery never overwrites it.',
+    { path: mpath, journal: mpath, remaining: [...remaining], cause },
+  )
+}
+
+/** After a failed rename: roll the transaction forward from its own manifest, once, or fail with ERR_TXN_INCOMPLETE. */
+function* completeOrThrow(plan: TxPlan, mpath: string, manifest: Manifest, cause: unknown): Steps<void> {
+  const report = emptyReport()
+  const raw = decodeManifest(encodeManifest(manifest), mpath)
+  const targets = manifest.entries.map((e) => join(plan.scope.real, ...e.target.split('/')))
+  const retried = yield* settle(
+    raw.kind === 'valid'
+      ? rollForwardManifest(plan.scope, plan.txid, mpath, raw.manifest, report)
+      : (function* () {})(),
+  )
+  if (!retried.ok) throw incomplete(mpath, targets, cause, 'renaming its files into place')
+  if (report.conflicts.length > 0) {
+    const paths = report.conflicts.map((c) => c.path)
+    throw incomplete(
+      mpath,
+      paths,
+      cause,
+      `renaming its files into place (${paths.join(', ')} changed meanwhile and kept their content; the transaction's is in ${report.conflicts[0]!.kept ?? 'no file'})`,
+    )
+  }
 }
 
 function outcomeOf(d: Decided, staged: Staged | undefined): TxFileOutcome {

@@ -1,3 +1,4 @@
+import type { Stats } from 'node:fs'
 import { dirname, join, sep } from 'node:path'
 import { isTempName, isTempOf } from '../core/temp-file.js'
 import type { Steps } from '../steps/op.js'
@@ -30,25 +31,35 @@ export function txidOf(name: string): string | undefined {
 }
 
 /**
- * Removes temp files of the library's own naming below `dir` (never anything else, never through a
- * symlink): those of transaction `txid`, or every one when `txid` is undefined. Returns how many.
+ * Decides whether a temp file may be removed: true when its writer is gone (dead, or done with it).
+ * The default is the judge of src/core (writer identity recorded in the temp name).
  */
-export function* removeTemps(dir: string, txid: string | undefined): Steps<number> {
+export type TempJudge = (name: string, stat: Stats) => boolean
+
+/**
+ * Removes temp files of the library's naming below `dir` (never anything else, never through a
+ * symlink, never inside a journal directory): those of transaction `txid`, or those `judge` calls
+ * abandoned. Returns how many.
+ */
+export function* removeTemps(dir: string, which: { txid: string } | { judge: TempJudge }): Steps<number> {
   const names = yield* ignoring(readdir(dir), ['ENOENT', 'ENOTDIR', 'EACCES'], [] as string[])
   let removed = 0
   for (const name of names) {
     const path = join(dir, name)
-    if (txid === undefined ? isTempName(name) : isTempOf(name, txid)) {
+    if ('txid' in which ? isTempOf(name, which.txid) : isTempName(name)) {
       const st = yield* ignoring(lstat(path), ['ENOENT'], undefined)
-      if (st?.isFile()) {
+      if (st?.isFile() && ('txid' in which || which.judge(name, st))) {
         yield* ignoring(unlink(path), ['ENOENT'], undefined)
         removed++
       }
       continue
     }
-    if (name === 'node_modules' || name === '.git') continue
+    if (SKIPPED_DIRS.has(name)) continue
     const st = yield* ignoring(lstat(path), ['ENOENT'], undefined)
-    if (st?.isDirectory()) removed += yield* removeTemps(path, txid)
+    if (st?.isDirectory()) removed += yield* removeTemps(path, which)
   }
   return removed
 }
+
+/** Directories a scan for temps and journals never enters. */
+export const SKIPPED_DIRS = new Set(['node_modules', '.git', JOURNAL_DIRNAME])

@@ -1,13 +1,26 @@
 import { createHash } from 'node:crypto'
-import { isAbsolute } from 'node:path'
 import { DurableWriteError } from '../errors.js'
 
-/** A new content staged in `temp`, to be renamed over `target`; `hash` is its SHA-256 (hex). */
+/**
+ * A new content staged in `temp`, to be renamed over `target`.
+ * Paths are relative to the journal's scope (the directory that holds the journal directory), with
+ * `/` separators, so a tree that was moved or copied still recovers where it is now.
+ */
 export interface WriteEntry {
   op: 'write'
+  /** Target, relative to the scope. */
   target: string
+  /** Base name of the temp file, which lies beside the target and carries the transaction id. */
   temp: string
+  /** SHA-256 (hex) of the new content. */
   hash: string
+  /**
+   * What the target held when the transaction decided to write it: the SHA-256 (hex) of its content,
+   * `null` when it did not exist, `'other'` when it was no regular file (a symlink being replaced).
+   * Recovery never renames over a target that holds neither this nor the new content.
+   * Absent in format-1 manifests, which did not record it.
+   */
+  old?: string | null | undefined
 }
 
 /**
@@ -16,6 +29,7 @@ export interface WriteEntry {
  */
 export interface RemoveEntry {
   op: 'remove'
+  /** Target, relative to the scope. */
   target: string
   hash: string
 }
@@ -27,7 +41,8 @@ export interface Manifest {
 }
 
 const MAGIC = 'durable-write manifest'
-const FORMAT = 1
+/** Format 2: scope-relative paths, temp base names, old versions. Format 1 (0.1): absolute paths. */
+const FORMAT = 2
 
 function sha256(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex')
@@ -45,21 +60,29 @@ export function encodeManifest(manifest: Manifest): Buffer {
   ])
 }
 
-/** What a manifest file holds: a committed transaction, or the remains of one that never committed. */
-export type Decoded = { kind: 'valid'; manifest: Manifest } | { kind: 'torn' }
+/** A manifest as read from disk, before its entries are checked against the file system. */
+export interface RawManifest {
+  format: 1 | 2
+  txid: unknown
+  entries: unknown
+}
 
-function corrupt(path: string, why: string): DurableWriteError {
+/** What a manifest file holds: a committed transaction, or the remains of one that never committed. */
+export type Decoded = { kind: 'valid'; manifest: RawManifest } | { kind: 'torn' }
+
+/** ERR_JOURNAL_CORRUPT for the manifest (or journal) at `path`: recovery touched nothing. */
+export function journalCorrupt(path: string, why: string): DurableWriteError {
   return new DurableWriteError(
     'ERR_JOURNAL_CORRUPT',
-    `The transaction journal ${path} ${why}; it was left as it is. Inspect it, then remove it by hand.`,
+    `The transaction journal ${path} ${why}; recovery touched nothing. Inspect it, then remove it by hand.`,
     { path },
   )
 }
 
 /**
  * Decodes a manifest file. Short or checksum-mismatched content is `torn` (the crash came before the
- * commit point). A complete, checksummed manifest of an unknown format or with impossible content is
- * ERR_JOURNAL_CORRUPT: recovery refuses to guess.
+ * commit point). A complete, checksummed manifest of an unknown format or that does not parse is
+ * ERR_JOURNAL_CORRUPT: recovery refuses to guess. The entries are checked by `checkManifest`.
  */
 export function decodeManifest(bytes: Buffer, path: string): Decoded {
   const first = bytes.indexOf(10)
@@ -73,27 +96,19 @@ export function decodeManifest(bytes: Buffer, path: string): Decoded {
   const body = bytes.subarray(second + 1)
   if (!magic.startsWith(`${MAGIC} `)) return { kind: 'torn' }
   if (body.byteLength !== Number(length) || sha256(body) !== hash) return { kind: 'torn' }
-  if (magic !== `${MAGIC} ${FORMAT}`)
-    throw corrupt(path, `has format "${magic}", which this version cannot read`)
-  let manifest: Manifest
+  const format = magic === `${MAGIC} 2` ? 2 : magic === `${MAGIC} 1` ? 1 : undefined
+  if (format === undefined)
+    throw journalCorrupt(path, `has format "${magic}", which this version cannot read`)
+  let parsed: unknown
   try {
-    manifest = JSON.parse(body.toString('utf8')) as Manifest
+    parsed = JSON.parse(body.toString('utf8'))
   } catch {
-    throw corrupt(path, 'passes its checksum but does not parse')
+    throw journalCorrupt(path, 'passes its checksum but does not parse')
   }
-  const ok =
-    typeof manifest.txid === 'string' &&
-    Array.isArray(manifest.entries) &&
-    manifest.entries.every(
-      (e) =>
-        (e.op === 'write' || e.op === 'remove') &&
-        typeof e.target === 'string' &&
-        isAbsolute(e.target) &&
-        typeof e.hash === 'string' &&
-        (e.op === 'remove' || (typeof e.temp === 'string' && isAbsolute(e.temp))),
-    )
-  if (!ok) throw corrupt(path, 'passes its checksum but has entries of the wrong shape')
-  return { kind: 'valid', manifest }
+  if (typeof parsed !== 'object' || parsed === null)
+    throw journalCorrupt(path, 'passes its checksum but is not an object')
+  const { txid, entries } = parsed as { txid?: unknown; entries?: unknown }
+  return { kind: 'valid', manifest: { format, txid, entries } }
 }
 
 /** SHA-256 (hex) of content, as recorded in manifests. */

@@ -2,15 +2,17 @@ import { dirname, join } from 'node:path'
 import { acquire, type HeldLock, type LockOptions, resolveLockOptions } from '../core/file-lock.js'
 import { makeDirs } from '../core/make-dirs.js'
 import { toAbsolutePath } from '../core/paths.js'
+import { checkRoot } from '../core/resolve-target.js'
 import { newTxid } from '../core/temp-file.js'
 import type { CallContext, WriterCore } from '../core/writer-core.js'
 import { publish } from '../diagnostics.js'
 import { hasCode, invalidArgType, invalidArgValue, throwIfAborted } from '../errors.js'
 import { checkOptionsObject, type WriteOptions } from '../options.js'
 import { emptyOps, type OpCounts, type WriteStats } from '../stats.js'
-import { commitTransaction, type TxFileOutcome, type TxItem } from './commit.js'
+import type { Steps } from '../steps/op.js'
+import { commitTransaction, type TxFileOutcome, type TxItem, type TxPlan } from './commit.js'
 import { commonParent, JOURNAL_DIRNAME } from './journal.js'
-import { emptyReport, type RecoveryReport, recoverJournal } from './recover.js'
+import { emptyReport, type RecoveryReport, recoverJournal, scopeOf } from './recover.js'
 import { Transaction } from './transaction.js'
 
 /** Options of writeTransaction and atomic batches: defaults for every file, plus the journal's. */
@@ -71,6 +73,21 @@ export function splitTxOptions(options: unknown): {
   }
 }
 
+/**
+ * What a transaction runs once its journal lock is held: find the journal's scope, recover the
+ * journal, commit (the crash-state explorer runs exactly these steps).
+ */
+export function* recoverAndCommit(
+  journalDir: string,
+  root: string | undefined,
+  recovered: RecoveryReport,
+  plan: Omit<TxPlan, 'scope'>,
+): Steps<TxFileOutcome[]> {
+  const scope = yield* scopeOf(journalDir, root)
+  if (scope.exists) yield* recoverJournal(scope, recovered)
+  return yield* commitTransaction({ ...plan, scope })
+}
+
 async function lockJournal(
   writer: WriterCore,
   ctx: CallContext,
@@ -129,17 +146,18 @@ export async function commitItems(
     }
   }
   const journalDir = tx.journalDir ?? join(commonParent(items.map((i) => i.abs)), JOURNAL_DIRNAME)
+  const root = ctx.options.root === undefined ? undefined : toAbsolutePath(ctx.options.root, 'options.root')
+  // The journal is a library directory: inside the root, checked before anything is locked or made.
+  if (root !== undefined) await writer.run(ctx, checkRoot(journalDir, root))
   return writer.serializeAll([...items.map((i) => i.abs), journalDir], async () => {
     const lock = await lockJournal(writer, ctx, journalDir, tx.lock)
     let outcomes: TxFileOutcome[]
     const counters = items.map(() => emptyOps())
     try {
-      await writer.run(ctx, recoverJournal(journalDir, dirname(journalDir), recovered))
       outcomes = await writer.run(
         ctx,
-        commitTransaction({
+        recoverAndCommit(journalDir, root, recovered, {
           txid: newTxid(),
-          journalDir,
           items,
           durable: ctx.options.durability === 'durable',
           concurrency: tx.concurrency,

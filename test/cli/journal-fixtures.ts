@@ -1,5 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { basename, join, relative } from 'node:path'
 import { tempPathFor } from '../../src/core/temp-file.js'
 import { JOURNAL_DIRNAME, manifestPath } from '../../src/txn/journal.js'
 import { contentHash, encodeManifest } from '../../src/txn/manifest.js'
@@ -26,7 +26,14 @@ export function committedTransaction(
   mkdirSync(join(dir, JOURNAL_DIRNAME), { recursive: true })
   const manifest = manifestPath(join(dir, JOURNAL_DIRNAME), txid)
   const hash = contentHash(Buffer.from(content))
-  writeFileSync(manifest, encodeManifest({ txid, entries: [{ op: 'write', target, temp, hash }] }))
+  const old = existsSync(target) ? contentHash(readFileSync(target)) : null
+  writeFileSync(
+    manifest,
+    encodeManifest({
+      txid,
+      entries: [{ op: 'write', target: relative(dir, target), temp: basename(temp), hash, old }],
+    }),
+  )
   return { temp, manifest }
 }
 

@@ -28,7 +28,7 @@ describe('durable-write recover', () => {
     const { temp, manifest } = committedTransaction(dir, target, '{"v": 2}')
     const r = await runCli(['recover', dir, '--json'])
     expect(r.code).toBe(0)
-    expect(jsonOf(r)).toEqual({ rolledForward: 1, rolledBack: 0, tempFilesRemoved: 0 })
+    expect(jsonOf(r)).toEqual({ rolledForward: 1, rolledBack: 0, tempFilesRemoved: 0, conflicts: [] })
     expect(readFileSync(target, 'utf8')).toBe('{"v": 2}')
     expect(existsSync(temp)).toBe(false)
     expect(existsSync(manifest)).toBe(false)
@@ -41,7 +41,7 @@ describe('durable-write recover', () => {
     const { temp, manifest } = tornTransaction(dir, target)
     const r = await runCli(['recover', dir, '--json'])
     expect(r.code).toBe(0)
-    expect(jsonOf(r)).toEqual({ rolledForward: 0, rolledBack: 1, tempFilesRemoved: 1 })
+    expect(jsonOf(r)).toEqual({ rolledForward: 0, rolledBack: 1, tempFilesRemoved: 1, conflicts: [] })
     expect(readFileSync(target, 'utf8')).toBe('old')
     expect(existsSync(temp)).toBe(false)
     expect(existsSync(manifest)).toBe(false)
@@ -52,7 +52,7 @@ describe('durable-write recover', () => {
     leftoverTemp(join(dir, 'x'))
     expect((await runCli(['recover', dir])).code).toBe(0)
     const again = await runCli(['recover', dir, '--json'])
-    expect(jsonOf(again)).toEqual({ rolledForward: 0, rolledBack: 0, tempFilesRemoved: 0 })
+    expect(jsonOf(again)).toEqual({ rolledForward: 0, rolledBack: 0, tempFilesRemoved: 0, conflicts: [] })
   })
 
   it('a missing directory exits 1 with ENOENT', async () => {

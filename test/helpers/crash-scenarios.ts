@@ -8,10 +8,10 @@ import { resolveWriteOptions } from '../../src/options.js'
 import { emptyOps } from '../../src/stats.js'
 import type { Steps } from '../../src/steps/op.js'
 import { runAsync, runSync } from '../../src/steps/runner.js'
-import { commitTransaction, type TxItem } from '../../src/txn/commit.js'
+import type { TxItem } from '../../src/txn/commit.js'
 import { commonParent, JOURNAL_DIRNAME } from '../../src/txn/journal.js'
-import { emptyReport, recoverJournal } from '../../src/txn/recover.js'
-import { defaultConcurrency } from '../../src/txn/run-transaction.js'
+import { emptyReport } from '../../src/txn/recover.js'
+import { defaultConcurrency, recoverAndCommit } from '../../src/txn/run-transaction.js'
 import type { Expectation } from './crash-check.js'
 import { type Recording, record } from './crash-record.js'
 import { contentAt, type MemState, stateOf } from './crash-state.js'
@@ -75,10 +75,8 @@ export function singleWrite(
 function* transactionSteps(items: TxItem[], journalDir: string, concurrency: number): Steps<unknown> {
   const parent = join(journalDir, '..')
   if (!(yield* lstatIfExists(parent))) yield* makeDirs(parent, true)
-  yield* recoverJournal(journalDir, parent, emptyReport())
-  return yield* commitTransaction({
+  return yield* recoverAndCommit(journalDir, undefined, emptyReport(), {
     txid: newTxid(),
-    journalDir,
     items,
     durable: true,
     concurrency,

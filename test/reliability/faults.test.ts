@@ -82,7 +82,8 @@ async function attempt(
   } else {
     const injected = fs.injected[0]?.error
     expect(injected, `${label}: failed without an injected fault: ${error}`).toBeDefined()
-    const surfaced = error === injected || (error instanceof DurableWriteError && error.cause === injected)
+    const cause = error instanceof DurableWriteError ? error.cause : undefined
+    const surfaced = error === injected || fs.injected.some((f) => f.error === cause)
     const partial = error instanceof DurableWriteError && error.code === 'ERR_BATCH_PARTIAL'
     expect(
       surfaced || partial || fs.injected.some((f) => f.error === error),

@@ -84,6 +84,7 @@ describe('transactions killed with SIGKILL at random moments', () => {
         rolledForward: 0,
         rolledBack: 0,
         tempFilesRemoved: 0,
+        conflicts: [],
         transactions: 0,
         residue: 0,
       }

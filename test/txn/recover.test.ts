@@ -24,7 +24,7 @@ function manifestsIn(journal: string): string[] {
   return existsSync(journal) ? readdirSync(journal).filter((n) => n.endsWith('.manifest')) : []
 }
 
-const ZERO = { rolledForward: 0, rolledBack: 0, tempFilesRemoved: 0 }
+const ZERO = { rolledForward: 0, rolledBack: 0, tempFilesRemoved: 0, conflicts: [] }
 
 interface Left {
   dir: string
@@ -37,8 +37,8 @@ interface Left {
 /**
  * Runs a transaction that writes a.txt, b.txt, sub/c.txt and removes gone.txt, on a file system where
  * every rename and unlink fails from the first one on: the first ones come right after the commit
- * point, so the transaction fails and leaves its synced manifest and temps behind. With `partly`,
- * only the first rename fails (the others and the removal go through).
+ * point: the transaction cannot complete itself (its retry fails too) and fails with ERR_TXN_INCOMPLETE,
+ * leaving its synced manifest and temps behind. With `partly`, the first rename goes through.
  */
 async function leaveCommitted(partly = false): Promise<Left> {
   const dir = tempDir()
@@ -48,9 +48,9 @@ async function leaveCommitted(partly = false): Promise<Left> {
   const removed = join(dir, 'gone.txt')
   nodeWriteFileSync(removed, 'to be removed')
   const fs = faultyFs(nodeFs(), {
-    failAt: 1,
+    failAt: partly ? 2 : 1,
     code: 'EIO',
-    sticky: !partly,
+    sticky: true,
     only: (c) => c.method === 'rename' || (!partly && c.method === 'unlink'),
   })
   const err = await errorOf(() =>
@@ -62,7 +62,8 @@ async function leaveCommitted(partly = false): Promise<Left> {
       { fs },
     ),
   )
-  expect(err.code).toBe('EIO')
+  expect(err.code).toBe('ERR_TXN_INCOMPLETE')
+  expect((err.cause as NodeJS.ErrnoException).code).toBe('EIO')
   expect(fs.injected[0]!.call.method).toBe('rename')
   const journal = join(dir, '.durable-write')
   const manifests = manifestsIn(journal)
@@ -90,14 +91,14 @@ describe('recover rolls a committed transaction forward', () => {
     expect(tempFilesIn(left.dir)).toHaveLength(3)
     for (const f of left.files) expect(read(f)).toBe(`old ${f}`)
     const report = await recover(left.dir)
-    expect(report).toEqual({ rolledForward: 1, rolledBack: 0, tempFilesRemoved: 0 })
+    expect(report).toEqual({ rolledForward: 1, rolledBack: 0, tempFilesRemoved: 0, conflicts: [] })
     expectAllNew(left)
   })
 
   it('completes a transaction whose renames were partly done', async () => {
     const left = await leaveCommitted(true)
     const report = await recover(left.dir)
-    expect(report).toEqual({ rolledForward: 1, rolledBack: 0, tempFilesRemoved: 0 })
+    expect(report).toEqual({ rolledForward: 1, rolledBack: 0, tempFilesRemoved: 0, conflicts: [] })
     expectAllNew(left)
   })
 
@@ -121,7 +122,7 @@ describe('recover rolls a committed transaction forward', () => {
     const left = await leaveCommitted()
     const other = join(left.dir, 'other.txt')
     const stats = await writeTransaction((tx) => tx.writeFile(other, 'other'))
-    expect(stats.recovered).toEqual({ rolledForward: 1, rolledBack: 0, tempFilesRemoved: 0 })
+    expect(stats.recovered).toEqual({ rolledForward: 1, rolledBack: 0, tempFilesRemoved: 0, conflicts: [] })
     expectAllNew(left)
     expect(read(other)).toBe('other')
     const next = await writeTransaction((tx) => tx.writeFile(other, 'again'))
@@ -142,7 +143,7 @@ describe('recover rolls back a transaction that never committed', () => {
     const size = readFileSync(left.manifest).byteLength
     truncateSync(left.manifest, Math.floor(size / 2))
     const report = await recover(left.dir)
-    expect(report).toEqual({ rolledForward: 0, rolledBack: 1, tempFilesRemoved: 3 })
+    expect(report).toEqual({ rolledForward: 0, rolledBack: 1, tempFilesRemoved: 3, conflicts: [] })
     expectAllOld(left)
   })
 
@@ -164,7 +165,7 @@ describe('recover rolls back a transaction that never committed', () => {
     bytes[at] = bytes[at]! ^ 0x01
     nodeWriteFileSync(left.manifest, bytes)
     const report = await recover(left.dir)
-    expect(report).toEqual({ rolledForward: 0, rolledBack: 1, tempFilesRemoved: 3 })
+    expect(report).toEqual({ rolledForward: 0, rolledBack: 1, tempFilesRemoved: 3, conflicts: [] })
     expectAllOld(left)
   })
 
@@ -172,7 +173,7 @@ describe('recover rolls back a transaction that never committed', () => {
     const left = await leaveCommitted()
     truncateSync(left.manifest, 5)
     const stats = await writeTransaction((tx) => tx.writeFile(join(left.dir, 'z.txt'), 'z'))
-    expect(stats.recovered).toEqual({ rolledForward: 0, rolledBack: 1, tempFilesRemoved: 3 })
+    expect(stats.recovered).toEqual({ rolledForward: 0, rolledBack: 1, tempFilesRemoved: 3, conflicts: [] })
     expectAllOld(left)
   })
 })
@@ -260,7 +261,7 @@ describe('recover removes orphan temp files', () => {
     symlinkSync(outside, join(dir, '.l.0123456789abcdef.dwtmp'))
 
     const report = await recover(dir)
-    expect(report).toEqual({ rolledForward: 0, rolledBack: 0, tempFilesRemoved: 3 })
+    expect(report).toEqual({ rolledForward: 0, rolledBack: 0, tempFilesRemoved: 3, conflicts: [] })
     for (const f of orphans) expect(existsSync(f)).toBe(false)
     for (const f of keep) expect(existsSync(f)).toBe(true)
     expect(existsSync(join(dir, '.d.0123456789abcdef.dwtmp'))).toBe(true)
@@ -275,19 +276,32 @@ describe('recover removes orphan temp files', () => {
     expect(existsSync(dir)).toBe(false)
   })
 
-  it('uses options.journalDir', async () => {
-    const left = await leaveCommitted()
-    const elsewhere = tempDir()
-    const moved = join(elsewhere, 'journal')
-    mkdirSync(moved)
-    const name = left.manifest.slice(left.journal.length + 1)
-    nodeWriteFileSync(join(moved, name), readFileSync(left.manifest))
-    truncateSync(left.manifest, 0)
-    // Recover the moved (valid) manifest only: the default journal is not looked at.
-    const report = await recover(left.dir, { journalDir: moved })
+  it('recovers a custom journalDir named in options.journalDir', async () => {
+    const root = tempDir()
+    const journalDir = join(root, 'journal')
+    const files = [join(root, 'data', 'a.txt'), join(root, 'data', 'b.txt')]
+    mkdirSync(join(root, 'data'))
+    for (const f of files) nodeWriteFileSync(f, 'old')
+    const fs = faultyFs(nodeFs(), {
+      failAt: 1,
+      code: 'EIO',
+      sticky: true,
+      only: (c) => c.method === 'rename',
+    })
+    const err = await errorOf(() =>
+      writeTransaction(
+        (tx) => {
+          for (const f of files) tx.writeFile(f, 'new')
+        },
+        { fs, journalDir },
+      ),
+    )
+    expect(err.code).toBe('ERR_TXN_INCOMPLETE')
+    expect(manifestsIn(journalDir)).toHaveLength(1)
+    const report = await recover(join(root, 'data'), { journalDir })
     expect(report.rolledForward).toBe(1)
-    for (const f of left.files) expect(read(f)).toBe(`new ${f}`)
-    expect(manifestsIn(moved)).toEqual([])
-    expect(manifestsIn(left.journal)).toHaveLength(1)
+    for (const f of files) expect(read(f)).toBe('new')
+    expect(manifestsIn(journalDir)).toEqual([])
+    expect(tempFilesIn(root)).toEqual([])
   })
 })

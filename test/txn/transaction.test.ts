@@ -377,7 +377,7 @@ describe('a transaction across directories', () => {
     const stats = await writeTransaction((tx) => tx.writeFile(f, 'x'), { journalDir })
     expect(read(f)).toBe('x')
     expect(existsSync(join(root, 'data', '.durable-write'))).toBe(false)
-    expect(stats.recovered).toEqual({ rolledForward: 0, rolledBack: 0, tempFilesRemoved: 0 })
+    expect(stats.recovered).toEqual({ rolledForward: 0, rolledBack: 0, tempFilesRemoved: 0, conflicts: [] })
   })
 })
 
@@ -513,7 +513,7 @@ describe('TxStats', () => {
     expect(stats.ops.locks).toBe(1)
     expect(typeof stats.durationMs).toBe('number')
     expect(stats.durationMs).toBeGreaterThanOrEqual(0)
-    expect(stats.recovered).toEqual({ rolledForward: 0, rolledBack: 0, tempFilesRemoved: 0 })
+    expect(stats.recovered).toEqual({ rolledForward: 0, rolledBack: 0, tempFilesRemoved: 0, conflicts: [] })
   })
 
   it('counts each read once, also for a file read by ifMatch', async () => {

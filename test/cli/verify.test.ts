@@ -70,7 +70,7 @@ describe('durable-write verify', () => {
     const r = await runCli(['verify', dir], { cwd: dir })
     expect(r.code).toBe(1)
     expect(r.stdout.split('\n')[0]).toBe(
-      `temp-file ${relative(dir, temp)}: A temp file left by an interrupted write. Run 'durable-write recover ${join(dir, 'config', 'deep')}' (or delete it) once no write is running there.`,
+      `temp-file ${relative(dir, temp)}: A temp file left by an interrupted write. Run 'durable-write recover ${join(dir, 'config', 'deep')}' to remove it (temps of live writers are kept).`,
     )
   })
 

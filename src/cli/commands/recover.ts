@@ -8,15 +8,20 @@ import { printJson, println } from '../io.js'
 /** `durable-write recover <dir>`: finish or undo interrupted transactions, remove leftover temps. */
 export const recoverCommand: Command = {
   name: 'recover',
-  summary: 'Finish or undo interrupted transactions in <dir>; remove leftover temp files',
+  summary: 'Finish or undo interrupted transactions around <dir>; remove temps of dead writers',
   help: `Usage: durable-write recover <dir> [options]
 
-Recovers <dir> after a crash: transactions journaled in <dir>/.durable-write that reached their
-commit point are completed (rolled forward), the others are undone (rolled back), and leftover
-temp files of durable-write's naming (.<name>.<16 hex digits>.dwtmp) below <dir> are removed.
-No other file is ever deleted. Safe to run again; run it while nothing writes into <dir>.
+Recovers <dir> after a crash, whichever directory of the tree it is: every journal that may own
+a temp file in <dir> (the .durable-write directories in <dir>, below it and in its ancestors) is
+recovered under its lock. Transactions that reached their commit point are completed (rolled
+forward), the others are undone (rolled back). A file written again after its transaction failed
+is never overwritten: it is reported as a conflict and the transaction's content is kept in the
+journal's conflicts directory. Then the temp files of durable-write's naming below <dir> whose
+writers are gone are removed; a live writer's temp is left alone. No other file is ever deleted.
+A manifest that names anything outside its journal's directory is refused (ERR_JOURNAL_CORRUPT)
+and nothing is touched. Safe to run again, and while other processes write.
 
-Prints what was done: transactions rolled forward and back, temp files removed.`,
+Prints what was done: transactions rolled forward and back, temp files removed, conflicts.`,
   options: {},
   positionals: { min: 1, max: 1, name: '<dir>' },
   async run(args, io) {
@@ -35,6 +40,14 @@ Prints what was done: transactions rolled forward and back, temp files removed.`
         io,
         `Recovered ${dir}: ${report.rolledForward} rolled forward, ${report.rolledBack} rolled back, ${report.tempFilesRemoved} temp files removed.`,
       )
+      for (const c of report.conflicts) {
+        println(
+          io,
+          c.kept === undefined
+            ? `Conflict: ${c.path} was written again after transaction ${c.txid} meant to remove it; it was kept.`
+            : `Conflict: ${c.path} was written again after transaction ${c.txid}; it was kept, and the transaction's content is in ${c.kept}.`,
+        )
+      }
     }
     return EXIT.ok
   },

@@ -1,13 +1,19 @@
 import { basename, dirname, join } from 'node:path'
-import { isTempName } from '../../core/temp-file.js'
+import { isTempName, isTempOf } from '../../core/temp-file.js'
 import { parseJson } from '../../formats/json.js'
 import type { FsLike } from '../../fs/fs-like.js'
 import { JOURNAL_DIRNAME, txidOf } from '../../txn/journal.js'
 import { decodeManifest } from '../../txn/manifest.js'
+import { CONFLICTS_DIRNAME } from '../../txn/recover.js'
 import { isJsonWithComments, stripJsonComments } from './jsonc.js'
 
 /** What verify can find. */
-export type ProblemKind = 'invalid-json' | 'temp-file' | 'unfinished-transaction' | 'unreadable'
+export type ProblemKind =
+  | 'invalid-json'
+  | 'temp-file'
+  | 'unfinished-transaction'
+  | 'recovery-conflict'
+  | 'unreadable'
 
 /** One thing verify found. */
 export interface Problem {
@@ -78,14 +84,50 @@ export function verifyPaths(
     }
   }
 
+  /** Transaction ids of the manifests in `dir`'s journal, cached per directory. */
+  const journals = new Map<string, string[]>()
+  function manifestTxids(dir: string): string[] {
+    let txids = journals.get(dir)
+    if (txids === undefined) {
+      try {
+        txids = fs
+          .readdirSync(join(dir, JOURNAL_DIRNAME))
+          .map((n) => txidOf(n))
+          .filter((t): t is string => t !== undefined)
+      } catch {
+        txids = []
+      }
+      journals.set(dir, txids)
+    }
+    return txids
+  }
+
+  /** The directory whose journal holds the unfinished transaction a temp belongs to, if any. */
+  function journalOwning(temp: string): string | undefined {
+    const name = basename(temp)
+    for (let dir = dirname(temp); ; dir = dirname(dir)) {
+      if (manifestTxids(dir).some((txid) => isTempOf(name, txid))) return dir
+      if (dirname(dir) === dir) return undefined
+    }
+  }
+
   function checkFile(path: string): void {
     report.checked.files++
     const name = basename(path)
     if (isTempName(name)) {
+      const owner = journalOwning(path)
       found(
         path,
         'temp-file',
-        `A temp file left by an interrupted write. Run 'durable-write recover ${dirname(path)}' (or delete it) once no write is running there.`,
+        owner === undefined
+          ? `A temp file left by an interrupted write. Run 'durable-write recover ${dirname(path)}' to remove it (temps of live writers are kept).`
+          : `A temp file of an unfinished transaction journaled in ${join(owner, JOURNAL_DIRNAME)}. Run 'durable-write recover ${owner}'; do not delete it by hand.`,
+      )
+    } else if (basename(dirname(path)) === CONFLICTS_DIRNAME && basename(dirname(dirname(path))) === JOURNAL_DIRNAME) {
+      found(
+        path,
+        'recovery-conflict',
+        'The content of an interrupted transaction that recovery did not put in place, because its target was written again since. Compare it with the target, then delete it.',
       )
     } else if (basename(dirname(path)) === JOURNAL_DIRNAME && txidOf(name) !== undefined) {
       checkManifest(path)

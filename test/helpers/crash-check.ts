@@ -30,6 +30,11 @@ export interface Expectation {
   root: string
   /** The journal recovery reads. */
   journalDir: string
+  /**
+   * Directories to run recovery from, each in turn (rotated from one crash state to the next): the
+   * journal's directory, a target's directory, an ancestor. Default: `root` alone.
+   */
+  recoverFrom?: readonly string[] | undefined
 }
 
 /** One broken invariant, with the sentence that says how. */

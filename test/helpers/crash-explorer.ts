@@ -97,12 +97,15 @@ interface Outcome extends Finding {
 }
 
 function recover(state: MemState, ctx: Context): Recording {
-  ctx.result.recoveries++
+  const from = ctx.exp.recoverFrom ?? [ctx.exp.root]
+  const turn = ctx.result.recoveries++
+  // Every directory of the list in turn, starting at a different one for each crash state: recovery
+  // must hold whichever directory a user runs it from, and however often.
+  const dirs = from.map((_, i) => from[(turn + i) % from.length]!)
   // After a crash (a reboot, in this model) no writer of the call lives on: every temp is abandoned.
-  const steps = recoverSteps(ctx.exp.root, emptyReport(), {
-    journalDir: ctx.exp.journalDir,
-    judge: () => true,
-  })
+  const steps = (function* () {
+    for (const dir of dirs) yield* recoverSteps(dir, emptyReport(), { judge: () => true })
+  })()
   return recordSync(state, (fs) => runSync(steps, ctx.wrap(fs)))
 }
 

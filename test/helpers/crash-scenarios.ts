@@ -1,4 +1,4 @@
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { AtomicWriter } from '../../src/atomic-writer.js'
 import { makeDirs } from '../../src/core/make-dirs.js'
 import { lstatIfExists } from '../../src/core/resolve-target.js'
@@ -124,6 +124,9 @@ export function transaction(
       together: true,
       root: join(journalDir, '..'),
       journalDir,
+      recoverFrom: [
+        ...new Set([join(journalDir, '..'), ...items.map((i) => dirname(i.abs)), dirname(join(journalDir, '..'))]),
+      ],
     },
   }
 }

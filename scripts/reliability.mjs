@@ -14,6 +14,8 @@ const suites = [
   'test/queue/kill.test.ts',
   'test/edit/crash.test.ts',
   'test/core/faults.test.ts',
+  'test/txn/recover-anywhere.test.ts',
+  'test/txn/crafted-manifest.test.ts',
 ].filter((p) => existsSync(join(root, p)))
 
 const work = mkdtempSync(join(tmpdir(), 'durable-write-reliability-'))
@@ -95,6 +97,14 @@ what POSIX says (on macOS libuv uses F_FULLFSYNC); a disk that lies about flushe
 - I3 no target ever holds torn content, not even before recovery for single-file writes
 - I4 recovery is idempotent; a crash during recovery, then recovery again, still satisfies I1–I3
 - I5 after recovery no temp or manifest files remain; files outside the call are untouched
+- I6 recovery from any directory: run from the journal's directory, its parent, a target's directory
+  or an ancestor, in any order and repeatedly, after a move or a copy of the tree, recovery still
+  satisfies I1–I5 and never removes a temp a committed transaction needs
+- I7 no lost update: recovery never renames over, or removes, a target that holds neither the
+  transaction's old nor its new content; such a target is reported as a conflict
+- I8 manifests are confined: a manifest naming anything outside its journal's directory (or root), a
+  temp of another transaction, a wrong hash or reached through a symlinked journal is refused with
+  ERR_JOURNAL_CORRUPT, and nothing is touched
 
 ## How they are checked
 1. **Fault injection at every operation** (test/reliability/faults.test.ts, test/core/faults.test.ts):
@@ -114,6 +124,9 @@ what POSIX says (on macOS libuv uses F_FULLFSYNC); a disk that lies about flushe
    as parents, NUL bytes, names over NAME_MAX, root escapes, symlink loops, aborted signals, edits that
    match nothing or twice; each gets a stable error code, the directory tree is unchanged (paths, modes,
    sizes, contents) and no file descriptor leaks.
+6. **Misuse and attack** (test/txn/recover-anywhere.test.ts, test/txn/crafted-manifest.test.ts, the
+   explorer's recovery from rotating directories, and the SIGKILL loop recovering from rotating
+   directories): I6–I8 on the real disk, with manifests crafted by hand.
 
 ## Figures from the latest run
 | figure | count |

@@ -38,12 +38,17 @@ export interface RecoverPlan {
   lock?: JournalLocker | undefined
 }
 
-/** Journal directories of the ancestors of `dir` (itself included), up to `root` or the file-system root. */
+/** Suffix of a journal's lock beside it (proper-lockfile's `<path>.lock`). */
+const LOCK_SUFFIX = '.lock'
+
+/** Journal directories (or their locks) of the ancestors of `dir` (itself included), up to `root` or the file-system root. */
 function* ancestorJournals(dir: string, root: string | undefined): Steps<string[]> {
   const found: string[] = []
   for (let d = dir; ; d = dirname(d)) {
     const j = join(d, JOURNAL_DIRNAME)
     if (yield* ignoring(lstat(j), ['ENOENT', 'ENOTDIR', 'EACCES'], undefined)) found.push(j)
+    else if (yield* ignoring(lstat(`${j}${LOCK_SUFFIX}`), ['ENOENT', 'ENOTDIR', 'EACCES'], undefined))
+      found.push(j)
     if (d === root || dirname(d) === d) return found
   }
 }
@@ -53,8 +58,8 @@ function* journalsBelow(dir: string, found: string[]): Steps<string[]> {
   const names = yield* ignoring(readdir(dir), ['ENOENT', 'ENOTDIR', 'EACCES'], [] as string[])
   for (const name of names) {
     const path = join(dir, name)
-    if (name === JOURNAL_DIRNAME) {
-      found.push(path)
+    if (name === JOURNAL_DIRNAME || name === `${JOURNAL_DIRNAME}${LOCK_SUFFIX}`) {
+      found.push(join(dir, JOURNAL_DIRNAME))
       continue
     }
     if (SKIPPED_DIRS.has(name)) continue
@@ -80,16 +85,17 @@ export function* recoverSteps(dir: string, report: RecoveryReport, plan: Recover
   ]
   for (const journalDir of new Set(journals)) {
     const scope = yield* scopeOf(journalDir, plan.root)
-    if (!scope.exists) continue
+    // A journal's lock is taken even when the journal is gone: a dead holder's lock is reaped.
     const release = plan.lock ? yield* plan.lock(journalDir) : undefined
     try {
-      yield* recoverJournal(scope, report)
+      if (scope.exists) yield* recoverJournal(scope, report)
       // A journal left empty goes (it is made again by the next transaction); backups or conflicts keep it.
-      yield* ignoring(
-        rmdir(journalDir),
-        ['ENOTEMPTY', 'EEXIST', 'ENOENT', 'EBUSY', 'EACCES', 'EPERM'],
-        undefined,
-      )
+      if (scope.exists)
+        yield* ignoring(
+          rmdir(journalDir),
+          ['ENOTEMPTY', 'EEXIST', 'ENOENT', 'EBUSY', 'EACCES', 'EPERM'],
+          undefined,
+        )
     } finally {
       if (release) yield* release()
     }

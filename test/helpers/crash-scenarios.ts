@@ -125,7 +125,11 @@ export function transaction(
       root: join(journalDir, '..'),
       journalDir,
       recoverFrom: [
-        ...new Set([join(journalDir, '..'), ...items.map((i) => dirname(i.abs)), dirname(join(journalDir, '..'))]),
+        ...new Set([
+          join(journalDir, '..'),
+          ...items.map((i) => dirname(i.abs)),
+          dirname(join(journalDir, '..')),
+        ]),
       ],
     },
   }

@@ -6,6 +6,7 @@ import { AtomicWriter, recover, writeTransaction } from '../../src/index.js'
 import { contentHash, encodeManifest, type Manifest } from '../../src/txn/manifest.js'
 import { ensureBuiltEntries, runCli } from '../cli/run-cli.js'
 import { errorOf } from '../core/write-api.js'
+import { reportFigure } from '../helpers/report.js'
 import { snapshot, tempDir } from '../helpers/tmp.js'
 
 beforeAll(ensureBuiltEntries)
@@ -193,6 +194,7 @@ describe('a crafted manifest is refused with ERR_JOURNAL_CORRUPT and nothing is 
     expect(err.code).toBe('ERR_JOURNAL_CORRUPT')
     expect(snapshot(s.base)).toEqual(before)
     expect(readFileSync(s.secret, 'utf8')).toBe('secret')
+    reportFigure('I8 crafted manifests refused, tree unchanged', 1, 'recover')
   })
 
   it.each(cases)('$name: the next writeTransaction with root', async ({ plant }) => {
@@ -204,6 +206,7 @@ describe('a crafted manifest is refused with ERR_JOURNAL_CORRUPT and nothing is 
     )
     expect(err.code).toBe('ERR_JOURNAL_CORRUPT')
     expect(snapshot(s.base)).toEqual(before)
+    reportFigure('I8 crafted manifests refused, tree unchanged', 1, 'writeTransaction')
   })
 
   it.each(cases.slice(0, 3))('$name: durable-write recover root', async ({ plant }) => {

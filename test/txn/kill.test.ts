@@ -74,8 +74,11 @@ describe('transactions killed with SIGKILL at random moments', () => {
     'always recover to the state of exactly one transaction boundary, never going back',
     async () => {
       const started = performance.now()
-      const dir = tempDir()
-      mkdirSync(join(dir, 'sub'))
+      const base = tempDir()
+      const dir = join(base, 'tree')
+      mkdirSync(join(dir, 'sub'), { recursive: true })
+      // Recovery runs from the journal's directory, a target directory or an ancestor, in turn.
+      const recoverFrom = [dir, join(dir, 'sub'), base]
       FILES.forEach((f, i) => {
         nodeWriteFileSync(join(dir, f), contentOf(0, i, 0, 0))
       })
@@ -105,7 +108,7 @@ describe('transactions killed with SIGKILL at random moments', () => {
 
         // The killed process cannot release its journal lock: recover takes it over at once, since its
         // holder is a dead process of this host (no 10 s wait for the lock to go stale).
-        const report = await recover(dir)
+        const report = await recover(recoverFrom[iteration % recoverFrom.length]!)
         totals.rolledForward += report.rolledForward
         totals.rolledBack += report.rolledBack
         totals.tempFilesRemoved += report.tempFilesRemoved
@@ -119,19 +122,22 @@ describe('transactions killed with SIGKILL at random moments', () => {
         expect(n, where).toBeGreaterThanOrEqual(state)
         totals.transactions += done.length
 
+        // Recovery from a subdirectory leaves the dead writer's temps above it to later writes or to
+        // a recovery of the whole tree; that one leaves none.
+        totals.tempFilesRemoved += (await recover(dir)).tempFilesRemoved
         expect(tempFilesIn(dir), where).toEqual([])
+        const journal = join(dir, '.durable-write')
+        const manifests = existsSync(journal)
+          ? readdirSync(journal).filter((f) => f.endsWith('.manifest'))
+          : []
+        expect(manifests, where).toEqual([])
+        // Nothing but the five files (and the journal, which recovery removes once empty) was ever created.
         expect(
-          readdirSync(join(dir, '.durable-write')).filter((f) => f.endsWith('.manifest')),
+          readdirSync(dir)
+            .filter((f) => f !== '.durable-write')
+            .sort(),
           where,
-        ).toEqual([])
-        // Nothing but the five files (and the journal) was ever created.
-        expect(readdirSync(dir).sort(), where).toEqual([
-          '.durable-write',
-          'f0.txt',
-          'f1.txt',
-          'f2.txt',
-          'sub',
-        ])
+        ).toEqual(['f0.txt', 'f1.txt', 'f2.txt', 'sub'])
         expect(
           readdirSync(join(dir, 'sub')).every((f) => f === 'f3.txt' || f === 'f4.txt'),
           where,

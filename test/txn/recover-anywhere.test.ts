@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { batchWrite, nodeFs, recover, writeFile, writeTransaction } from '../../src/index.js'
 import { errorOf } from '../core/write-api.js'
 import { faultyFs, recordingFs } from '../helpers/fault-fs.js'
+import { reportFigure } from '../helpers/report.js'
 import { snapshot, tempDir, tempFilesIn } from '../helpers/tmp.js'
 
 const GROUPS = ['api', 'models', 'client', 'types']
@@ -92,6 +93,7 @@ describe('recover(dir) from any directory of the tree', () => {
       expect(tempFilesIn(root), from).toEqual([])
       expect(manifestsIn(tree.journal), from).toEqual([])
     }
+    reportFigure('I6 recoveries run from another directory than the journal’s', 4, '200-file batch')
   })
 
   it('holds all old or all new whatever directories recovery runs from, in any order, again and again', async () => {
@@ -115,6 +117,11 @@ describe('recover(dir) from any directory of the tree', () => {
       }
       expect(forward).toBe(1)
       expect(tempFilesIn(root)).toEqual([])
+      reportFigure(
+        'I6 recoveries run from another directory than the journal’s',
+        order.length,
+        '12-file batch',
+      )
     }
   })
 

@@ -123,7 +123,10 @@ export function verifyPaths(
           ? `A temp file left by an interrupted write. Run 'durable-write recover ${dirname(path)}' to remove it (temps of live writers are kept).`
           : `A temp file of an unfinished transaction journaled in ${join(owner, JOURNAL_DIRNAME)}. Run 'durable-write recover ${owner}'; do not delete it by hand.`,
       )
-    } else if (basename(dirname(path)) === CONFLICTS_DIRNAME && basename(dirname(dirname(path))) === JOURNAL_DIRNAME) {
+    } else if (
+      basename(dirname(path)) === CONFLICTS_DIRNAME &&
+      basename(dirname(dirname(path))) === JOURNAL_DIRNAME
+    ) {
       found(
         path,
         'recovery-conflict',

@@ -1,15 +1,17 @@
 import { hostname } from 'node:os'
 import gfs from 'graceful-fs'
+import { lockPathFor, sidePath } from './side-name.js'
 
 /**
- * Who holds a lock: `<target>.lock.owner` holds the holder's pid and host name. A lock whose holder is
+ * Who holds a lock: `<target>.lock.owner` (truncated and hashed to fit NAME_MAX for a long base
+ * name, see `sideName`) holds the holder's pid and host name. A lock whose holder is
  * a dead process on this host (killed with SIGKILL, crashed) is marked stale at once instead of
  * after `stale` ms. Marking is safe even in a race: a live holder whose lock is taken over that way
  * notices the foreign mtime and refuses to commit (`ERR_LOCK_COMPROMISED`), it never commits without
  * its lock. Locks held on other hosts are left to the mtime rule.
  */
 export function ownerPath(target: string): string {
-  return `${target}.lock.owner`
+  return sidePath(target, '.lock.owner')
 }
 
 const HOST = hostname()
@@ -50,7 +52,7 @@ export function forgetOwner(target: string): void {
 export function reapDeadOwner(target: string): boolean {
   try {
     if (!dead(gfs.readFileSync(ownerPath(target), 'utf8'))) return false
-    gfs.utimesSync(`${target}.lock`, 0, 0)
+    gfs.utimesSync(lockPathFor(target), 0, 0)
     return true
   } catch {
     return false

@@ -157,7 +157,7 @@ export function resolveWriteOptions(callOptions: unknown, base: WriteOptions = {
     root: pick('root', call, base),
     symlinks: pick('symlinks', call, base) ?? DEFAULTS.symlinks,
     validate: pick('validate', call, base),
-    backup: resolveBackup(pick('backup', call, base)),
+    backup: resolveBackup(pick('backup', call, base), pick('root', call, base)),
     signal: pick('signal', call, base),
     onTempFile: pick('onTempFile', call, base),
     fs: pick('fs', call, base),

@@ -30,10 +30,16 @@ function dead(text: string): boolean {
   return host === HOST && Number.isInteger(Number(pid)) && Number(pid) > 0 && !alive(Number(pid))
 }
 
-/** Records this process as the holder of the lock on `target` (best effort). */
+/**
+ * Records this process as the holder of the lock on `target` (best effort). A record left by an
+ * earlier holder is removed first and the new one is created O_EXCL, so a symlink planted in its
+ * place is removed, never written through.
+ */
 export function recordOwner(target: string): void {
+  const path = ownerPath(target)
   try {
-    gfs.writeFileSync(ownerPath(target), `${process.pid} ${HOST}`)
+    forgetOwner(target)
+    gfs.writeFileSync(path, `${process.pid} ${HOST}`, { flag: 'wx' })
   } catch {
     // Without the record, a dead holder's lock goes stale by time alone.
   }
@@ -51,6 +57,8 @@ export function forgetOwner(target: string): void {
 /** When the lock on `target` belongs to a dead process of this host, marks it stale. True if it did. */
 export function reapDeadOwner(target: string): boolean {
   try {
+    // A record is a plain file; anything else (a planted symlink) is not read through.
+    if (!gfs.lstatSync(ownerPath(target)).isFile()) return false
     if (!dead(gfs.readFileSync(ownerPath(target), 'utf8'))) return false
     gfs.utimesSync(lockPathFor(target), 0, 0)
     return true

@@ -1,8 +1,16 @@
-import { mkdirSync, writeFileSync as nodeWriteFileSync, readdirSync, readFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  writeFileSync as nodeWriteFileSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+} from 'node:fs'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { describe, expect, it } from 'vitest'
+import { sideName } from '../../src/core/side-name.js'
 import {
   batchWrite,
   checkpoint,
@@ -167,5 +175,23 @@ describe.each(names)('a 255-byte $kind base name', ({ name }) => {
       .map((n) => readFileSync(join(backupDir, n), 'utf8'))
       .sort()
     expect(contents).toEqual(['a1', 'a2', 'b2'])
+  })
+})
+
+describe('the lock owner record', () => {
+  it('is never written through a symlink planted in its place', async () => {
+    const dir = tempDir()
+    const outside = join(tempDir(), 'precious.txt')
+    nodeWriteFileSync(outside, 'precious')
+    for (const name of ['f.txt', names[0]!.name]) {
+      const target = join(dir, name)
+      const owner = join(dir, sideName(name, '.lock.owner'))
+      symlinkSync(outside, owner)
+      await writeFile(target, 'new', { lock: true })
+      writeFileSync(target, 'newer', { lock: true })
+      expect(readFileSync(outside, 'utf8')).toBe('precious')
+      expect(readFileSync(target, 'utf8')).toBe('newer')
+      expect(existsSync(owner)).toBe(false)
+    }
   })
 })

@@ -52,7 +52,8 @@ export interface WriteOptions {
   /** `'*'`: fail with `ERR_CONFLICT` if the target exists (create-only). */
   ifNoneMatch?: '*' | undefined
   /**
-   * Hold the cross-process lock on the target (`<target>.lock`, proper-lockfile) for the write:
+   * Hold the cross-process lock on the target (`<target>.lock`, proper-lockfile; shortened with a
+   * hash when the name would exceed NAME_MAX) for the write:
    * `ifMatch` then becomes a true compare-and-swap between cooperating processes.
    * @default false
    */

@@ -251,7 +251,10 @@ export class AtomicWriter extends WriterCore {
 
   /**
    * Captures the current content of files (copy-on-write clones where possible, never hard links),
-   * to `restore()` later as one transaction, or `discard()`.
+   * to `restore()` later as one transaction, or `discard()`. The copies go to
+   * `.durable-write/checkpoints/<id>/` in the common parent of the paths (real directories only: a
+   * symlink there is `ERR_JOURNAL_CORRUPT`), or to `<options.dir>/<id>/`. With the writer's `root` set,
+   * the paths and `options.dir` must lie inside it (`ERR_OUTSIDE_ROOT`).
    * @example
    * const cp = await writer.checkpoint(['a.ts', 'b.ts'])
    * try { await risky() } catch { await cp.restore() }

@@ -52,7 +52,8 @@ export interface WriteOptions {
   /** `'*'`: fail with `ERR_CONFLICT` if the target exists (create-only). */
   ifNoneMatch?: '*' | undefined
   /**
-   * Hold the cross-process lock on the target (`<target>.lock`, proper-lockfile) for the write:
+   * Hold the cross-process lock on the target (`<target>.lock`, proper-lockfile; shortened with a
+   * hash when the name would exceed NAME_MAX) for the write:
    * `ifMatch` then becomes a true compare-and-swap between cooperating processes.
    * @default false
    */
@@ -157,7 +158,7 @@ export function resolveWriteOptions(callOptions: unknown, base: WriteOptions = {
     root: pick('root', call, base),
     symlinks: pick('symlinks', call, base) ?? DEFAULTS.symlinks,
     validate: pick('validate', call, base),
-    backup: resolveBackup(pick('backup', call, base)),
+    backup: resolveBackup(pick('backup', call, base), pick('root', call, base)),
     signal: pick('signal', call, base),
     onTempFile: pick('onTempFile', call, base),
     fs: pick('fs', call, base),

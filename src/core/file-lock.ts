@@ -6,6 +6,7 @@ import { invalidArgType, invalidArgValue, LockCompromisedError, LockedError } fr
 import type { Steps } from '../steps/op.js'
 import { callUser } from '../steps/vocabulary.js'
 import { forgetOwner, reapDeadOwner, recordOwner } from './lock-owner.js'
+import { lockPathFor } from './side-name.js'
 
 /** Retry policy while a lock is held by someone else (the `retry` package's options). */
 export interface RetryOptions {
@@ -104,7 +105,7 @@ export function runHolding<T>(lock: HeldLock, fn: () => T): T {
 
 /** The lock this async context already holds on `target`, if any. */
 export function heldLock(target: string): HeldLock | undefined {
-  return held.getStore()?.get(`${target}.lock`)
+  return held.getStore()?.get(lockPathFor(target))
 }
 
 /** What this process knows about one lock it holds. */
@@ -230,10 +231,11 @@ function makeHeld(
   }
 }
 
-function plOptions(o: ResolvedLockOptions, state: { compromised?: Error }): PlLockOptions {
+function plOptions(o: ResolvedLockOptions, state: { compromised?: Error }, lockPath: string): PlLockOptions {
   return {
     stale: o.stale,
     realpath: false,
+    lockfilePath: lockPath,
     fs: stamps.fs,
     onCompromised: (err) => {
       state.compromised = err
@@ -246,20 +248,20 @@ function plOptions(o: ResolvedLockOptions, state: { compromised?: Error }): PlLo
   }
 }
 
-/** Acquires the cross-process lock `<target>.lock` (the target need not exist; its directory must). */
+/** Acquires the cross-process lock {@link lockPathFor}`(target)` (the target need not exist; its directory must). */
 export async function acquire(target: string, options: ResolvedLockOptions): Promise<HeldLock> {
-  const lockPath = `${target}.lock`
+  const lockPath = lockPathFor(target)
   const state: { compromised?: Error } = {}
   let release: () => Promise<void>
   try {
     // proper-lockfile retries every error, so a first attempt without retries lets a missing
     // directory (ENOENT) surface at once; only a held lock is waited for.
     try {
-      release = await lib().lock(target, { ...plOptions(options, state), retries: 0 })
+      release = await lib().lock(target, { ...plOptions(options, state, lockPath), retries: 0 })
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ELOCKED') throw err
       reapDeadOwner(target)
-      release = await lib().lock(target, { ...plOptions(options, state), retries: options.retries })
+      release = await lib().lock(target, { ...plOptions(options, state, lockPath), retries: options.retries })
     }
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ELOCKED') throw lockedError(target, lockPath, err)
@@ -279,13 +281,13 @@ function sleepSync(ms: number): void {
 
 /** Synchronous {@link acquire}: retries by sleeping the thread between attempts. */
 export function acquireSync(target: string, options: ResolvedLockOptions): HeldLock {
-  const lockPath = `${target}.lock`
+  const lockPath = lockPathFor(target)
   const state: { compromised?: Error } = {}
   const r: RetryOptions = typeof options.retries === 'number' ? { retries: options.retries } : options.retries
   let delay = r.minTimeout ?? 5
   for (let attempt = 0; ; attempt++) {
     try {
-      const release = lib().lockSync(target, plOptions(options, state))
+      const release = lib().lockSync(target, plOptions(options, state, lockPath))
       stamps.track(lockPath, Math.round(gfs.statSync(lockPath).mtimeMs), options.stale)
       recordOwner(target)
       return makeHeld(target, lockPath, options.stale, state, release)

@@ -37,7 +37,7 @@ function* followLinks(path: string, stat: Stats): Steps<{ path: string; stat: St
 }
 
 /** Real path of `p`, resolving the deepest existing ancestor (the rest does not exist yet). */
-function* realpathOfPrefix(p: string): Steps<string> {
+export function* realpathOfPrefix(p: string): Steps<string> {
   const missing: string[] = []
   let current = p
   for (;;) {

@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
-import { makeDirs } from '../core/make-dirs.js'
+import {
+  checkLibraryDirInRoot,
+  ensureLibraryDir,
+  isLibraryDir,
+  LIBRARY_DIRNAME,
+  removeCreatedDirs,
+} from '../core/library-dir.js'
 import { toAbsolutePath } from '../core/paths.js'
+import { checkRoot } from '../core/resolve-target.js'
 import { writeProtocol } from '../core/write-protocol.js'
 import type { WriterCore } from '../core/writer-core.js'
 import { invalidArgType } from '../errors.js'
@@ -17,7 +24,7 @@ import {
   readFile,
   unlink,
 } from '../steps/vocabulary.js'
-import { commonParent, JOURNAL_DIRNAME } from './journal.js'
+import { commonParent } from './journal.js'
 import { runTransaction, type TxStats } from './run-transaction.js'
 
 /** The captured content of some files, to put back later as one transaction. */
@@ -42,7 +49,6 @@ interface IndexEntry {
 }
 
 function* capture(dir: string, paths: readonly string[], durable: boolean): Steps<IndexEntry[]> {
-  yield* makeDirs(dir, durable)
   const entries: IndexEntry[] = []
   for (const [i, path] of paths.entries()) {
     const st = yield* ignoring(call('stat', path), ['ENOENT'], undefined)
@@ -58,16 +64,44 @@ function* capture(dir: string, paths: readonly string[], durable: boolean): Step
   return entries
 }
 
-function* removeDir(dir: string): Steps<void> {
+/**
+ * Where a checkpoint's directory lies: `base` is the user's (the common parent of the paths, or
+ * `options.dir`), `owned` the components below it that the library owns, the last being the id.
+ */
+interface Place {
+  base: string
+  owned: string[]
+}
+
+function placeOf(abs: readonly string[], dir: string | URL | undefined, id: string): Place {
+  return dir === undefined
+    ? { base: commonParent(abs), owned: [LIBRARY_DIRNAME, 'checkpoints', id] }
+    : { base: toAbsolutePath(dir, 'options.dir'), owned: [id] }
+}
+
+/** Removes the checkpoint's copies and its directory, never through a symlink planted in its place. */
+function* removeDir(place: Place, dir: string): Steps<void> {
+  if (!(yield* isLibraryDir(place.base, place.owned))) return
   for (const name of yield* ignoring(readdir(dir), ['ENOENT'], [] as string[])) {
     yield* ignoring(unlink(join(dir, name)), ['ENOENT'], undefined)
   }
   yield* ignoring(call('rmdir', dir), ['ENOENT'], undefined)
 }
 
+/** Reads a captured copy, refusing a checkpoint directory replaced by a symlink since. */
+function* readCopy(place: Place, dir: string, copy: string): Steps<Buffer> {
+  yield* isLibraryDir(place.base, place.owned)
+  return yield* readFile(join(dir, copy))
+}
+
 /**
  * Captures the current content of `paths` (clones or copies in `<dir>/<id>/`, synced, with an index
- * written atomically) so that `restore()` can put it back as one transaction.
+ * written atomically) so that `restore()` can put it back as one transaction. The default `<dir>`,
+ * `.durable-write/checkpoints` in the common parent of the paths, is the library's own: none of its
+ * components may be a symlink (`ERR_JOURNAL_CORRUPT`). A user-given `options.dir` may be reached
+ * through the user's own symlinks; the directories created in it are checked like the library's.
+ * With the writer's `root` set, every path and the directory must lie inside it (`ERR_OUTSIDE_ROOT`,
+ * checked before anything is read or created).
  */
 export async function createCheckpoint(
   writer: WriterCore,
@@ -77,18 +111,22 @@ export async function createCheckpoint(
   if (!Array.isArray(paths) || paths.length === 0)
     throw invalidArgType('paths', 'a non-empty array of paths', paths)
   const abs = [...new Set(paths.map((p, i) => toAbsolutePath(p, `paths[${i}]`)))]
-  const root =
-    options?.dir === undefined
-      ? join(commonParent(abs), JOURNAL_DIRNAME, 'checkpoints')
-      : toAbsolutePath(options.dir, 'options.dir')
   const id = `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`
-  const dir = join(root, id)
+  const place = placeOf(abs, options?.dir, id)
+  const dir = join(place.base, ...place.owned)
   const ctx = writer.begin(undefined)
+  const { root } = ctx.options
   const durable = ctx.options.durability === 'durable'
+  let created: string[] = []
   const entries = await writer.run(
     ctx,
     onFailure(
       (function* () {
+        if (root !== undefined) {
+          for (const path of abs) yield* checkRoot(path, root)
+          yield* checkLibraryDirInRoot(place.base, root, 'options.dir')
+        }
+        created = yield* ensureLibraryDir(place.base, place.owned, durable)
         const list = yield* capture(dir, abs, durable)
         const index = Buffer.from(JSON.stringify({ id, entries: list }), 'utf8')
         yield* writeProtocol(
@@ -98,7 +136,11 @@ export async function createCheckpoint(
         )
         return list
       })(),
-      () => removeDir(dir),
+      function* () {
+        if (!created.includes(dir)) return
+        yield* removeDir(place, dir)
+        yield* removeCreatedDirs(created)
+      },
     ),
   )
   return {
@@ -112,13 +154,13 @@ export async function createCheckpoint(
           for (const e of entries) {
             if (e.copy === null) tx.remove(e.path)
             else
-              tx.writeFile(e.path, await writer.run(writer.begin(undefined), readFile(join(dir, e.copy))), {
+              tx.writeFile(e.path, await writer.run(writer.begin(undefined), readCopy(place, dir, e.copy)), {
                 mode: e.mode ?? undefined,
               })
           }
         },
         undefined,
       ),
-    discard: () => writer.run(writer.begin(undefined), removeDir(dir)),
+    discard: () => writer.run(writer.begin(undefined), removeDir(place, dir)),
   }
 }

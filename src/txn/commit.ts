@@ -1,7 +1,7 @@
 import { basename, dirname, join } from 'node:path'
 import { backupSteps } from '../core/backup.js'
 import type { HeldLock } from '../core/file-lock.js'
-import { makeDirs } from '../core/make-dirs.js'
+import { ensureLibraryDir } from '../core/library-dir.js'
 import { ownershipFor } from '../core/ownership.js'
 import { isInside } from '../core/paths.js'
 import { resolveTarget, type Target } from '../core/resolve-target.js'
@@ -117,21 +117,24 @@ function* stage(d: Decided, plan: TxPlan): Steps<Staged> {
   })
 }
 
-/** Opens a new manifest, creating the journal directory (durably) the first time. */
-function* openManifest(path: string, durable: boolean): Steps<number> {
+/**
+ * Opens a new manifest, creating the journal directory (durably) the first time. The journal is a
+ * library directory: never followed through a symlink (ERR_JOURNAL_CORRUPT).
+ */
+function* openManifest(scope: Scope, path: string, durable: boolean): Steps<number> {
   try {
     return yield* open(path, 'wx', 0o600)
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
-    // makeDirs syncs the new journal directory's entry; the manifest's own entry is synced after it is written.
-    yield* makeDirs(dirname(path), durable)
+    // The new journal directory's entry is synced; the manifest's own entry is synced after it is written.
+    yield* ensureLibraryDir(scope.real, [basename(scope.journalDir)], durable)
     return yield* open(path, 'wx', 0o600)
   }
 }
 
 /** Writes the manifest with O_EXCL and syncs it and the journal directory: the commit point. */
-function* writeManifest(path: string, manifest: Manifest, durable: boolean): Steps<void> {
-  const fd = yield* openManifest(path, durable)
+function* writeManifest(scope: Scope, path: string, manifest: Manifest, durable: boolean): Steps<void> {
+  const fd = yield* openManifest(scope, path, durable)
   let open_ = true
   yield* onFailure(
     (function* () {
@@ -215,7 +218,7 @@ export function* commitTransaction(plan: TxPlan): Steps<TxFileOutcome[]> {
       if (writes.length + removes.length === 0) return
       if (plan.guard) yield* plan.guard.check()
       manifestCreated = true
-      yield* writeManifest(mpath, manifest, plan.durable)
+      yield* writeManifest(scope, mpath, manifest, plan.durable)
       committed = manifest
     })(),
     function* () {

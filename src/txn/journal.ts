@@ -1,11 +1,12 @@
 import type { Stats } from 'node:fs'
 import { dirname, join, sep } from 'node:path'
+import { LIBRARY_DIRNAME } from '../core/library-dir.js'
 import { isTempName, isTempOf } from '../core/temp-file.js'
 import type { Steps } from '../steps/op.js'
 import { ignoring, lstat, readdir, unlink } from '../steps/vocabulary.js'
 
 /** Name of the journal directory a transaction creates in the deepest common parent of its targets. */
-export const JOURNAL_DIRNAME = '.durable-write'
+export const JOURNAL_DIRNAME = LIBRARY_DIRNAME
 /** Manifest file name suffix. */
 export const MANIFEST_SUFFIX = '.manifest'
 

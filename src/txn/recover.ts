@@ -1,5 +1,5 @@
 import { basename, dirname, join } from 'node:path'
-import { makeDirs } from '../core/make-dirs.js'
+import { ensureLibraryDir } from '../core/library-dir.js'
 import { isInside } from '../core/paths.js'
 import { OutsideRootError } from '../errors.js'
 import type { Steps } from '../steps/op.js'
@@ -65,7 +65,7 @@ function keptName(txid: string, index: number, target: string): string {
 /** Moves the temp of a conflicting entry into the journal's conflicts directory. */
 function* keep(scope: Scope, txid: string, index: number, temp: string, target: string): Steps<string> {
   const dir = join(scope.journalDir, CONFLICTS_DIRNAME)
-  yield* makeDirs(dir, true)
+  yield* ensureLibraryDir(scope.real, [basename(scope.journalDir), CONFLICTS_DIRNAME], true)
   const kept = join(dir, keptName(txid, index, target))
   yield* rename(temp, kept)
   return kept

@@ -13,7 +13,8 @@ export const recoverCommand: Command = {
 
 Recovers <dir> after a crash: transactions journaled in <dir>/.durable-write that reached their
 commit point are completed (rolled forward), the others are undone (rolled back), and leftover
-temp files of durable-write's naming (.<name>.<16 hex digits>[.<writer>].dwtmp) below <dir> are removed.
+temp files of durable-write's naming (.<name>.<16 hex digits>[.<writer>].dwtmp) below <dir> are
+removed.
 No other file is ever deleted. Safe to run again; run it while nothing writes into <dir>.
 
 Prints what was done: transactions rolled forward and back, temp files removed.`,

@@ -91,6 +91,3 @@ export class SweepSchedule {
 
 /** The schedule of every write in this process. */
 export const writeSweeps: SweepSchedule = /* @__PURE__ */ new SweepSchedule()
-
-/** Key of the default file system in a {@link SweepSchedule}. */
-export const DEFAULT_FS_KEY: object = {}

@@ -1,5 +1,6 @@
 import { dirname } from 'node:path'
 import { ConflictError, throwIfAborted, ValidationError } from '../errors.js'
+import { nodeFs } from '../fs/node-fs.js'
 import type { ResolvedWriteOptions } from '../options.js'
 import type { Steps } from '../steps/op.js'
 import {
@@ -23,7 +24,7 @@ import {
 import { type Version, VersionHasher, versionOf } from '../version.js'
 import { backupSteps } from './backup.js'
 import { chunksOf, collect, type Source } from './data.js'
-import { DEFAULT_FS_KEY, sweepDeadTemps, writeSweeps } from './dead-temps.js'
+import { sweepDeadTemps, writeSweeps } from './dead-temps.js'
 import type { HeldLock } from './file-lock.js'
 import { makeDirs } from './make-dirs.js'
 import { isRoot, type Ownership, ownershipFor } from './ownership.js'
@@ -271,7 +272,7 @@ export function* writeProtocol(
   }
   yield* commitStaged(staged, target.path, durable, o.signal, o.guard)
   // Committed and durable: now, at most once a minute per directory, remove the temps of dead writers.
-  if ((o.sweeps ?? writeSweeps).due(o.fs ?? DEFAULT_FS_KEY, target.dir))
+  if ((o.sweeps ?? writeSweeps).due(o.fs ?? nodeFs(), target.dir))
     yield* sweepDeadTemps(target.dir, o.tempLiveness)
   return { path: target.path, changed: true, bytesWritten: staged.bytesWritten, version: staged.version }
 }

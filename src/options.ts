@@ -1,10 +1,12 @@
 import { type BackupOptions, type ResolvedBackup, resolveBackup } from './core/backup.js'
+import type { SweepSchedule } from './core/dead-temps.js'
 import {
   type HeldLock,
   type LockOptions,
   type ResolvedLockOptions,
   resolveLockOptions,
 } from './core/file-lock.js'
+import type { TempLiveness } from './core/temp-liveness.js'
 import { invalidArgType, invalidArgValue } from './errors.js'
 import type { FsLike } from './fs/fs-like.js'
 import type { Version } from './version.js'
@@ -96,6 +98,10 @@ export interface ResolvedWriteOptions {
   lock: ResolvedLockOptions | undefined
   /** @internal The lock held for this call; checked right before the commit. */
   guard?: HeldLock | undefined
+  /** @internal Judge of the temps a write sweeps from its directory (default: `defaultTempLiveness`). */
+  tempLiveness?: TempLiveness | undefined
+  /** @internal Rate limit of those sweeps (default: the process's `writeSweeps`). */
+  sweeps?: SweepSchedule | undefined
   root: string | URL | undefined
   symlinks: 'follow' | 'replace'
   validate: ((bytes: Uint8Array) => void | Promise<void>) | undefined

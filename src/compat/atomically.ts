@@ -11,7 +11,7 @@
  *   power loss (atomically never syncs the directory). `fsync: false` skips both syncs.
  * - `fsyncWait: false` is accepted but the fsync is still waited for: a write is never reported
  *   complete before it is durable.
- * - Temp files are always durable-write's own (`.<name>.<16 hex>.dwtmp`, O_EXCL, mode 0600), so
+ * - Temp files are always durable-write's own (`.<name>.<16 hex>.<writer>.dwtmp`, O_EXCL, mode 0600), so
  *   `recover()` can find them: `tmpCreate` is accepted and ignored. `tmpCreated` receives that path.
  * - A failed write always removes its temp file: `tmpPurge: false` is accepted and ignored.
  * - Failed operations are not retried, so `timeout` has no effect: EMFILE/ENFILE are queued by

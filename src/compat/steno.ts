@@ -9,7 +9,7 @@
  * - Durable: each physical write fsyncs the temp file and, after the rename, the directory; steno
  *   syncs nothing, so a resolved write can be lost on power failure.
  * - Safe across instances and processes: every write uses its own unpredictable temp file
- *   (`.<name>.<16 hex>.dwtmp`, O_EXCL) where steno reuses one fixed `.<name>.tmp`, which two
+ *   (`.<name>.<16 hex>.<writer>.dwtmp`, O_EXCL) where steno reuses one fixed `.<name>.tmp`, which two
  *   writers of the same file (two instances, or two processes) overwrite and rename under each
  *   other. Two Writers of one file in a process share one queue, so their writes land in call order.
  *   Between processes each write is atomic and the last rename wins; use `update` or `withLock`

@@ -7,7 +7,7 @@
  * - Stronger durability: besides the temp file's fsync, the directory is fsynced after the rename, so
  *   a resolved write survives power loss (write-file-atomic never syncs the directory). `fsync: false`
  *   skips both (durability `'fast'`).
- * - Temp files are hidden and unpredictable (`.<name>.<16 hex>.dwtmp`, opened with O_EXCL and mode
+ * - Temp files are hidden and unpredictable (`.<name>.<16 hex>.<writer>.dwtmp`, opened with O_EXCL and mode
  *   0600) instead of `<name>.<number>`; `tmpfileCreated` receives that path.
  * - `mode: false` gives the file the default permissions of a new file (`0o666 & ~umask`) and
  *   `chown: false` leaves the owner to the writing user, in every form, as the original documents;

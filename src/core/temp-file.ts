@@ -1,11 +1,15 @@
 import { randomBytes } from 'node:crypto'
 import { basename, dirname, join } from 'node:path'
+import { selfWriter, type WriterIdentity } from '../fs/proc.js'
 
 /** Longest file name most file systems accept, in bytes. */
 export const NAME_MAX = 255
 const SUFFIX = '.dwtmp'
 const RANDOM_HEX = 16
-const TEMP_NAME = /^\..*\.[0-9a-f]{16}\.dwtmp$/
+/** `.<base>.<16 hex>.dwtmp`: the names of version 0.1, which carry no writer. */
+const OLD_TEMP_NAME = /^\..*\.([0-9a-f]{16})\.dwtmp$/
+/** `.<base>.<16 hex>.<pid>-<start>-<world>[-t].dwtmp`, pid and start in base 36. */
+const TEMP_NAME = /^\..*\.([0-9a-f]{16})\.([0-9a-z]{1,11})-([0-9a-z]{1,11})-([0-9a-f]{8})(-t)?\.dwtmp$/
 
 function truncateBytes(name: string, maxBytes: number): string {
   if (Buffer.byteLength(name) <= maxBytes) return name
@@ -35,25 +39,60 @@ function randomHex(digits: number): string {
   return hex
 }
 
-/**
- * A fresh temp path beside `target`. A transaction's temps start their random part with its `txid`
- * (8 hex digits), so recovery can find them.: hidden, with 64 bits of crypto randomness, within NAME_MAX.
- * Example: `/data/.config.json.3f9c0e7a1b2d4c5e.dwtmp`.
- */
-export function tempPathFor(target: string, txid = ''): string {
-  const rand = txid + randomHex(RANDOM_HEX - txid.length)
-  const room = NAME_MAX - (1 + 1 + RANDOM_HEX + SUFFIX.length)
-  return join(dirname(target), `.${truncateBytes(basename(target), room)}.${rand}${SUFFIX}`)
+function writerPart(writer: WriterIdentity, txid: string): string {
+  const tx = txid ? '-t' : ''
+  return `${writer.pid.toString(36)}-${writer.start.toString(36)}-${writer.world}${tx}`
 }
 
-/** True for a file name made by {@link tempPathFor} — the only names recovery ever deletes. */
+/**
+ * A fresh temp path beside `target`: hidden, with 64 bits of crypto randomness, naming its writer
+ * (pid and start time in base 36, and the hash of host, boot id and pid namespace, see `fs/proc.ts`)
+ * so that the temps of dead writers can be told from those of live ones; always within NAME_MAX
+ * bytes (the target's name is shortened when needed). A transaction's temps start their random part
+ * with its `txid` (8 hex digits), so recovery can find them, and end their writer part with `-t`.
+ * `writer` defaults to this process. Example: `/data/.config.json.3f9c0e7a1b2d4c5e.1bx-8kq2-9e1f03aa.dwtmp`.
+ */
+export function tempPathFor(target: string, txid = '', writer: WriterIdentity = selfWriter()): string {
+  const rand = txid + randomHex(RANDOM_HEX - txid.length)
+  const who = writerPart(writer, txid)
+  const room = NAME_MAX - (1 + 1 + RANDOM_HEX + 1 + who.length + SUFFIX.length)
+  return join(dirname(target), `.${truncateBytes(basename(target), room)}.${rand}.${who}${SUFFIX}`)
+}
+
+/** The 16-hex random part of a temp name, or undefined for other names. */
+function randomPart(name: string): string | undefined {
+  return (TEMP_NAME.exec(name) ?? OLD_TEMP_NAME.exec(name))?.[1]
+}
+
+/**
+ * True for a file name made by {@link tempPathFor}, in this version's format or in version 0.1's
+ * (`.<name>.<16 hex>.dwtmp`) — the only names recovery ever deletes.
+ */
 export function isTempName(name: string): boolean {
-  return TEMP_NAME.test(name)
+  return randomPart(name) !== undefined
 }
 
 /** True for a temp file of transaction `txid`. */
 export function isTempOf(name: string, txid: string): boolean {
-  return isTempName(name) && name.slice(-(SUFFIX.length + RANDOM_HEX), -SUFFIX.length).startsWith(txid)
+  return randomPart(name)?.startsWith(txid) === true
+}
+
+/** True for a temp name that says it belongs to a transaction (version 0.1 names do not say). */
+export function isTransactionTemp(name: string): boolean {
+  return TEMP_NAME.exec(name)?.[5] !== undefined
+}
+
+/**
+ * The writer recorded in a temp name; undefined for names of version 0.1 (which record none) and for
+ * names that are not temp names.
+ */
+export function writerOfTemp(name: string): WriterIdentity | undefined {
+  const m = TEMP_NAME.exec(name)
+  if (!m) return undefined
+  const pid = Number.parseInt(m[2]!, 36)
+  const start = Number.parseInt(m[3]!, 36)
+  if (!Number.isSafeInteger(pid) || !Number.isSafeInteger(start)) return undefined
+  return { pid, start, world: m[4]! }
 }
 
 /** A fresh transaction id: 8 hex digits. */

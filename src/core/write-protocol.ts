@@ -1,5 +1,6 @@
 import { dirname } from 'node:path'
 import { ConflictError, throwIfAborted, ValidationError } from '../errors.js'
+import { nodeFs } from '../fs/node-fs.js'
 import type { ResolvedWriteOptions } from '../options.js'
 import type { Steps } from '../steps/op.js'
 import {
@@ -23,6 +24,7 @@ import {
 import { type Version, VersionHasher, versionOf } from '../version.js'
 import { backupSteps } from './backup.js'
 import { chunksOf, collect, type Source } from './data.js'
+import { sweepDeadTemps, writeSweeps } from './dead-temps.js'
 import type { HeldLock } from './file-lock.js'
 import { makeDirs } from './make-dirs.js'
 import { isRoot, type Ownership, ownershipFor } from './ownership.js'
@@ -227,7 +229,8 @@ function* syncExisting(path: string): Steps<void> {
 
 /**
  * The single-file durable write (ARCHITECTURE.md "Single-file write"):
- * resolve → preconditions → validate → [skip if unchanged] → stage temp → rename → sync directory.
+ * resolve → preconditions → validate → [skip if unchanged] → stage temp → rename → sync directory
+ * → sweep the temps of dead writers from the directory (rate limited, errors swallowed).
  * `known` is the target's current content when the caller has just read it (`null`: it was missing),
  * so ifMatch and skipUnchanged need no second read.
  */
@@ -268,5 +271,8 @@ export function* writeProtocol(
     yield* onFailure(backupSteps(target.path, target.dir, o.backup, durable), () => unlink(staged.temp))
   }
   yield* commitStaged(staged, target.path, durable, o.signal, o.guard)
+  // Committed and durable: now, at most once a minute per directory, remove the temps of dead writers.
+  if ((o.sweeps ?? writeSweeps).due(o.fs ?? nodeFs(), target.dir))
+    yield* sweepDeadTemps(target.dir, o.tempLiveness)
   return { path: target.path, changed: true, bytesWritten: staged.bytesWritten, version: staged.version }
 }

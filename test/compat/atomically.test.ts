@@ -130,7 +130,8 @@ describe.each(impls)('$name', ({ at, isOurs }) => {
       expect(seen[0]!.path.startsWith(`${dir}/`)).toBe(true)
       expect(existsSync(seen[0]!.path)).toBe(false)
       // Deliberate difference: durable-write's own temp names, which recover() can find.
-      if (isOurs) expect(seen[0]!.path).toMatch(/\/\.f\.txt\.[0-9a-f]{16}\.dwtmp$/)
+      if (isOurs)
+        expect(seen[0]!.path).toMatch(/\/\.f\.txt\.[0-9a-f]{16}\.[0-9a-z]+-[0-9a-z]+-[0-9a-f]{8}\.dwtmp$/)
       else expect(seen[0]!.path).toMatch(/\/f\.txt\.tmp-\d{10}[0-9a-f]{6}$/)
     })
 

@@ -158,7 +158,7 @@ describe.each(impls)('$name', ({ wfa, isOurs }) => {
       let temp = ''
       await write(join(dir, 'f.txt'), 'x', { tmpfileCreated: (p) => void (temp = p) })
       // Deliberate difference: hidden, unpredictable temp names that recover() can find.
-      if (isOurs) expect(temp).toMatch(/\/\.f\.txt\.[0-9a-f]{16}\.dwtmp$/)
+      if (isOurs) expect(temp).toMatch(/\/\.f\.txt\.[0-9a-f]{16}\.[0-9a-z]+-[0-9a-z]+-[0-9a-f]{8}\.dwtmp$/)
       else expect(temp).toMatch(/\/f\.txt\.\d+$/)
     })
 

@@ -103,7 +103,7 @@ describe.each(jsonApis)('$name: a cycle found while streaming', (api) => {
 
       // The error came mid-stream: a temp file was opened and written to, then closed and removed.
       const opened = fs.trace.find((c) => c.method === 'open')
-      expect(opened?.path).toMatch(/\/\.state\.json\.[0-9a-f]{16}\.dwtmp$/)
+      expect(opened?.path).toMatch(/\/\.state\.json\.[0-9a-f]{16}\.[0-9a-z]+-[0-9a-z]+-[0-9a-f]{8}\.dwtmp$/)
       const writes = fs.trace.filter((c) => c.method === 'write' && c.path === opened?.path)
       expect(writes.length).toBeGreaterThan(0)
       expect(fs.trace.some((c) => c.method === 'close' && c.path === opened?.path)).toBe(true)

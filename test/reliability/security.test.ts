@@ -66,7 +66,7 @@ describe('temp files', () => {
     const writer = new AtomicWriter({ durability: 'fast' })
     for (let i = 0; i < 2000; i++) {
       writer.writeFileSync(join(dir, 'a.txt'), String(i), {
-        onTempFile: (t) => void names.add(basename(t).split('.').at(-2)!),
+        onTempFile: (t) => void names.add(basename(t).split('.').at(-3)!),
       })
     }
     expect(names.size).toBe(2000)

@@ -32,8 +32,8 @@ Checks the files and directories given (default: the current directory), recursi
 following symlinks below them and without entering node_modules or .git unless named:
   invalid-json            a *.json file does not parse (tsconfig*.json, jsconfig*.json and
                           .vscode/ files may hold comments and trailing commas)
-  temp-file               a temp file of durable-write's naming (.<name>.<16 hex>.dwtmp) was left
-                          by an interrupted write
+  temp-file               a temp file of durable-write's naming (.<name>.<16 hex>.<writer>.dwtmp)
+                          was left by an interrupted write
   unfinished-transaction  a transaction manifest remains in a .durable-write journal directory
   unreadable              a path could not be read
 Lists every problem and exits with 1 if there is any; run 'durable-write recover <dir>' to

@@ -8,8 +8,9 @@ const SUFFIX = '.dwtmp'
 const RANDOM_HEX = 16
 /** `.<base>.<16 hex>.dwtmp`: the names of version 0.1, which carry no writer. */
 const OLD_TEMP_NAME = /^\..*\.([0-9a-f]{16})\.dwtmp$/
-/** `.<base>.<16 hex>.<pid>-<start>-<world>[-t].dwtmp`, pid and start in base 36. */
-const TEMP_NAME = /^\..*\.([0-9a-f]{16})\.([0-9a-z]{1,11})-([0-9a-z]{1,11})-([0-9a-f]{8})(-t)?\.dwtmp$/
+/** `.<base>.<16 hex>.<pid>[_<thread>]-<start>-<world>[-t].dwtmp`, pid, thread and start in base 36. */
+const TEMP_NAME =
+  /^\..*\.([0-9a-f]{16})\.([0-9a-z]{1,11})(?:_([0-9a-z]{1,8}))?-([0-9a-z]{1,11})-([0-9a-f]{8})(-t)?\.dwtmp$/
 
 function truncateBytes(name: string, maxBytes: number): string {
   if (Buffer.byteLength(name) <= maxBytes) return name
@@ -41,7 +42,8 @@ function randomHex(digits: number): string {
 
 function writerPart(writer: WriterIdentity, txid: string): string {
   const tx = txid ? '-t' : ''
-  return `${writer.pid.toString(36)}-${writer.start.toString(36)}-${writer.world}${tx}`
+  const thread = writer.thread ? `_${writer.thread.toString(36)}` : ''
+  return `${writer.pid.toString(36)}${thread}-${writer.start.toString(36)}-${writer.world}${tx}`
 }
 
 /**
@@ -79,7 +81,13 @@ export function isTempOf(name: string, txid: string): boolean {
 
 /** True for a temp name that says it belongs to a transaction (version 0.1 names do not say). */
 export function isTransactionTemp(name: string): boolean {
-  return TEMP_NAME.exec(name)?.[5] !== undefined
+  return TEMP_NAME.exec(name)?.[6] !== undefined
+}
+
+/** The transaction id a transaction temp's name carries; undefined for other names. */
+export function txidOfTemp(name: string): string | undefined {
+  const m = TEMP_NAME.exec(name)
+  return m?.[6] === undefined ? undefined : m[1]!.slice(0, 8)
 }
 
 /**
@@ -90,9 +98,10 @@ export function writerOfTemp(name: string): WriterIdentity | undefined {
   const m = TEMP_NAME.exec(name)
   if (!m) return undefined
   const pid = Number.parseInt(m[2]!, 36)
-  const start = Number.parseInt(m[3]!, 36)
+  const thread = m[3] === undefined ? 0 : Number.parseInt(m[3], 36)
+  const start = Number.parseInt(m[4]!, 36)
   if (!Number.isSafeInteger(pid) || !Number.isSafeInteger(start)) return undefined
-  return { pid, start, world: m[4]! }
+  return { pid, thread, start, world: m[5]! }
 }
 
 /** A fresh transaction id: 8 hex digits. */

@@ -1,4 +1,5 @@
-import { isSelf, judgeWriter } from '../fs/proc.js'
+import { isSelf, isSelfThread, judgeWriter } from '../fs/proc.js'
+import { isTempInFlight } from './in-flight.js'
 import { writerOfTemp } from './temp-file.js'
 
 /**
@@ -16,10 +17,12 @@ export const UNKNOWN_WRITER_MAX_AGE_MS = 60 * 60 * 1000
 /** Options of {@link tempLiveness}. */
 export interface TempLivenessOptions {
   /**
-   * What to call the temps of this very process.
-   * @default 'live'
+   * What to call the temps of this very process. `'in-flight'`: the temps of this thread are live
+   * while it is writing them and dead once it has abandoned them (a failed write whose cleanup failed
+   * too); those of its other threads are live.
+   * @default 'in-flight'
    */
-  ownTemps?: 'live' | 'dead' | undefined
+  ownTemps?: 'live' | 'dead' | 'in-flight' | undefined
   /**
    * Age after which a temp of an unknown writer is dead, in milliseconds.
    * @default UNKNOWN_WRITER_MAX_AGE_MS (1 hour)
@@ -35,17 +38,20 @@ export interface TempLivenessOptions {
 /**
  * The default judge of temps: dead when the writer its name records is dead (same host, boot id and
  * pid namespace; pid gone or reused); when the writer cannot be judged, dead only once the temp has
- * not been modified for `maxAgeMs`. A temp of this process is live unless `ownTemps` says otherwise.
+ * not been modified for `maxAgeMs`. A temp of this process is live while in use (see `ownTemps`).
  * @example
  * const judge = tempLiveness({ maxAgeMs: 10 * 60_000 })
  */
 export function tempLiveness(options: TempLivenessOptions = {}): TempLiveness {
   const maxAge = options.maxAgeMs ?? UNKNOWN_WRITER_MAX_AGE_MS
   const now = options.now ?? Date.now
-  const own = options.ownTemps ?? 'live'
+  const own = options.ownTemps ?? 'in-flight'
   return (name, mtimeMs) => {
     const writer = writerOfTemp(name)
-    if (writer && isSelf(writer)) return own
+    if (writer && isSelf(writer)) {
+      if (own !== 'in-flight') return own
+      return isSelfThread(writer) && !isTempInFlight(name) ? 'dead' : 'live'
+    }
     const verdict = writer ? judgeWriter(writer) : 'unknown'
     if (verdict !== 'unknown') return verdict
     return now() - mtimeMs > maxAge ? 'dead' : 'live'

@@ -26,6 +26,7 @@ import { backupSteps } from './backup.js'
 import { chunksOf, collect, type Source } from './data.js'
 import { sweepDeadTemps, writeSweeps } from './dead-temps.js'
 import type { HeldLock } from './file-lock.js'
+import { beginTemp, endTemp } from './in-flight.js'
 import { makeDirs } from './make-dirs.js'
 import { isRoot, type Ownership, ownershipFor } from './ownership.js'
 import { resolveTarget, type Target } from './resolve-target.js'
@@ -59,14 +60,23 @@ export interface WriteOutcome {
   version: Version
 }
 
+/** Removes a temp this thread no longer uses (it is not in flight any more, even if the unlink fails). */
+export function* dropTemp(temp: string): Steps<void> {
+  endTemp(temp)
+  yield* unlink(temp)
+}
+
 /** Opens a fresh temp file with O_EXCL and mode 0600, creating parent directories when allowed. */
 function* openTemp(plan: TempPlan): Steps<{ fd: number; temp: string }> {
   for (let attempt = 0; ; attempt++) {
     const temp = tempPathFor(plan.target, plan.txid)
+    // In flight from before it exists, so that no sweep of this thread takes it for abandoned.
+    beginTemp(temp)
     try {
       const fd = yield* open(temp, 'wx', 0o600)
       return { fd, temp }
     } catch (err) {
+      endTemp(temp)
       const code = (err as NodeJS.ErrnoException).code
       if (code === 'ENOENT' && plan.mkdirs && attempt === 0)
         yield* makeDirs(dirname(plan.target), plan.durable)
@@ -139,7 +149,7 @@ export function* stageTemp(plan: TempPlan): Steps<Staged> {
         // The descriptor is released even when close reports an error; the temp must still go.
       }
     }
-    yield* unlink(temp)
+    yield* dropTemp(temp)
   })
 }
 
@@ -164,8 +174,9 @@ export function* commitStaged(
       throwIfAborted(signal, target)
       if (guard) yield* guard.check()
       yield* rename(staged.temp, target)
+      endTemp(staged.temp)
     })(),
-    () => unlink(staged.temp),
+    () => dropTemp(staged.temp),
   )
   if (durable) yield* syncDir(dirname(target))
 }
@@ -268,7 +279,7 @@ export function* writeProtocol(
     onTempFile: o.onTempFile,
   })
   if (o.backup && target.stat?.isFile()) {
-    yield* onFailure(backupSteps(target.path, target.dir, o.backup, durable), () => unlink(staged.temp))
+    yield* onFailure(backupSteps(target.path, target.dir, o.backup, durable), () => dropTemp(staged.temp))
   }
   yield* commitStaged(staged, target.path, durable, o.signal, o.guard)
   // Committed and durable: now, at most once a minute per directory, remove the temps of dead writers.

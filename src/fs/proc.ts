@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { readFileSync, readlinkSync } from 'node:fs'
 import { hostname } from 'node:os'
+import { threadId } from 'node:worker_threads'
 
 /**
  * Who a process is, precisely enough to tell later whether it still runs: the machine (host name and
@@ -28,6 +29,8 @@ export interface ProcessRecord {
  */
 export interface WriterIdentity {
   pid: number
+  /** The worker thread (`threadId`) that made the temp; 0 or absent for the main thread. */
+  thread?: number | undefined
   start: number
   /** 8 hex digits: {@link worldOf} the process's record. */
   world: string
@@ -87,7 +90,7 @@ export function selfWorld(): string {
 /** This process as a {@link WriterIdentity}. */
 export function selfWriter(): WriterIdentity {
   const { record, world } = selfInfo()
-  return { pid: record.pid, start: record.start, world }
+  return { pid: record.pid, thread: threadId, start: record.start, world }
 }
 
 function selfInfo(): Self {
@@ -192,4 +195,9 @@ export function judgeWriter(writer: WriterIdentity): Liveness {
 export function isSelf(writer: WriterIdentity): boolean {
   const me = selfWriter()
   return writer.pid === me.pid && writer.start === me.start && writer.world === me.world
+}
+
+/** True when `writer` is this very thread of this process. */
+export function isSelfThread(writer: WriterIdentity): boolean {
+  return isSelf(writer) && (writer.thread ?? 0) === threadId
 }

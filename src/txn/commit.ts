@@ -1,12 +1,22 @@
 import { basename, dirname, join } from 'node:path'
 import { backupSteps } from '../core/backup.js'
+import { sweepDeadTemps, writeSweeps } from '../core/dead-temps.js'
 import type { HeldLock } from '../core/file-lock.js'
+import { endTemp } from '../core/in-flight.js'
 import { ensureLibraryDir } from '../core/library-dir.js'
 import { ownershipFor } from '../core/ownership.js'
 import { isInside } from '../core/paths.js'
 import { resolveTarget, type Target } from '../core/resolve-target.js'
-import { checkPreconditions, type Staged, stageTemp, validateBytes } from '../core/write-protocol.js'
+import { defaultTempLiveness } from '../core/temp-liveness.js'
+import {
+  checkPreconditions,
+  dropTemp,
+  type Staged,
+  stageTemp,
+  validateBytes,
+} from '../core/write-protocol.js'
 import { invalidArgValue, TxnIncompleteError, throwIfAborted } from '../errors.js'
+import { nodeFs } from '../fs/node-fs.js'
 import type { ResolvedWriteOptions } from '../options.js'
 import { addOps, emptyOps, type OpCounts } from '../stats.js'
 import type { Steps } from '../steps/op.js'
@@ -24,7 +34,7 @@ import {
   writeAll,
 } from '../steps/vocabulary.js'
 import { type Version, versionOf } from '../version.js'
-import { manifestPath } from './journal.js'
+import { manifestPath, sweepTransactionTemps } from './journal.js'
 import { contentHash, decodeManifest, encodeManifest, type Manifest } from './manifest.js'
 import { type Scope, scopeRelative } from './manifest-check.js'
 import { emptyReport, rollForwardManifest } from './recover.js'
@@ -222,38 +232,52 @@ export function* commitTransaction(plan: TxPlan): Steps<TxFileOutcome[]> {
       committed = manifest
     })(),
     function* () {
-      for (const s of staged) if (s) yield* ignoring(unlink(s.temp), ['ENOENT'], undefined)
+      // Every temp is tried, whatever the others do; one that stays is abandoned, for a later sweep.
+      for (const s of staged) if (s) endTemp(s.temp)
+      for (const s of staged) if (s) yield* ignoring(unlink(s.temp), ANY_ERROR, undefined)
       if (manifestCreated) yield* ignoring(unlink(mpath), ['ENOENT'], undefined)
     },
   )
   // Committed: from here on the transaction completes, or fails with ERR_TXN_INCOMPLETE.
   if (committed) {
-    const done = yield* settle(
-      allOrThrow(
-        [
-          ...writes.map((d, i) => rename(staged[i]!.temp, d.target.path)),
-          ...removes.map((d) => ignoring(unlink(d.target.path), ['ENOENT'], undefined)),
-        ],
-        plan.concurrency,
-      ),
-    )
-    if (!done.ok) {
-      // A rename or removal failed: complete the transaction from its own manifest, as recovery would.
-      yield* completeOrThrow(plan, mpath, committed, done.error)
-    } else {
-      if (plan.durable) {
-        // Never retried: after a failed fsync the kernel may have dropped what it could not write.
-        const synced = yield* settle(
-          allOrThrow(
-            dirs.map((dir) => syncDir(dir)),
-            plan.concurrency,
-          ),
-        )
-        if (!synced.ok) throw incomplete(mpath, dirs, synced.error, 'syncing their directories')
+    try {
+      const done = yield* settle(
+        allOrThrow(
+          [
+            ...writes.map((d, i) => rename(staged[i]!.temp, d.target.path)),
+            ...removes.map((d) => ignoring(unlink(d.target.path), ['ENOENT'], undefined)),
+          ],
+          plan.concurrency,
+        ),
+      )
+      if (!done.ok) {
+        // A rename or removal failed: complete the transaction from its own manifest, as recovery would.
+        yield* completeOrThrow(plan, mpath, committed, done.error)
+      } else {
+        if (plan.durable) {
+          // Never retried: after a failed fsync the kernel may have dropped what it could not write.
+          const synced = yield* settle(
+            allOrThrow(
+              dirs.map((dir) => syncDir(dir)),
+              plan.concurrency,
+            ),
+          )
+          if (!synced.ok) throw incomplete(mpath, dirs, synced.error, 'syncing their directories')
+        }
+        // Complete and durable; a manifest left behind by a failed unlink is removed by the next recovery.
+        yield* ignoring(unlink(mpath), ANY_ERROR, undefined)
       }
-      // Complete and durable; a manifest left behind by a failed unlink is removed by the next recovery.
-      yield* ignoring(unlink(mpath), ANY_ERROR, undefined)
+    } finally {
+      for (const st of staged) if (st) endTemp(st.temp)
     }
+  }
+  // Housekeeping once a minute per directory: the temps of dead writers, and of dead transactions
+  // that never committed. Errors are swallowed; it never fails the transaction.
+  const o = plan.items[0]!.options
+  for (const dir of dirs) {
+    if (!(o.sweeps ?? writeSweeps).due(o.fs ?? nodeFs(), dir)) continue
+    yield* sweepDeadTemps(dir, o.tempLiveness)
+    yield* sweepTransactionTemps(dir, o.tempLiveness ?? defaultTempLiveness)
   }
   const stagedOf = new Map(writes.map((d, i) => [d, staged[i]]))
   return decided.map((d) => outcomeOf(d, stagedOf.get(d)))

@@ -1,7 +1,7 @@
-import type { Stats } from 'node:fs'
 import { dirname, join, sep } from 'node:path'
 import { LIBRARY_DIRNAME } from '../core/library-dir.js'
-import { isTempName, isTempOf } from '../core/temp-file.js'
+import { isTempName, isTempOf, txidOfTemp } from '../core/temp-file.js'
+import type { TempLiveness } from '../core/temp-liveness.js'
 import type { Steps } from '../steps/op.js'
 import { ignoring, lstat, readdir, unlink } from '../steps/vocabulary.js'
 
@@ -32,24 +32,18 @@ export function txidOf(name: string): string | undefined {
 }
 
 /**
- * Decides whether a temp file may be removed: true when its writer is gone (dead, or done with it).
- * The default is the judge of src/core (writer identity recorded in the temp name).
- */
-export type TempJudge = (name: string, stat: Stats) => boolean
-
-/**
  * Removes temp files of the library's naming below `dir` (never anything else, never through a
  * symlink, never inside a journal directory): those of transaction `txid`, or those `judge` calls
  * abandoned. Returns how many.
  */
-export function* removeTemps(dir: string, which: { txid: string } | { judge: TempJudge }): Steps<number> {
+export function* removeTemps(dir: string, which: { txid: string } | { judge: TempLiveness }): Steps<number> {
   const names = yield* ignoring(readdir(dir), ['ENOENT', 'ENOTDIR', 'EACCES'], [] as string[])
   let removed = 0
   for (const name of names) {
     const path = join(dir, name)
     if ('txid' in which ? isTempOf(name, which.txid) : isTempName(name)) {
       const st = yield* ignoring(lstat(path), ['ENOENT'], undefined)
-      if (st?.isFile() && ('txid' in which || which.judge(name, st))) {
+      if (st?.isFile() && ('txid' in which || which.judge(name, st.mtimeMs) === 'dead')) {
         yield* ignoring(unlink(path), ['ENOENT'], undefined)
         removed++
       }
@@ -64,3 +58,41 @@ export function* removeTemps(dir: string, which: { txid: string } | { judge: Tem
 
 /** Directories a scan for temps and journals never enters. */
 export const SKIPPED_DIRS = new Set(['node_modules', '.git', JOURNAL_DIRNAME])
+
+/** True when a journal in `dir` or one of its ancestors holds a manifest of transaction `txid`. */
+function* manifestAbove(dir: string, txid: string): Steps<boolean> {
+  for (let d = dir; ; d = dirname(d)) {
+    const m = join(d, JOURNAL_DIRNAME, `${txid}${MANIFEST_SUFFIX}`)
+    if (yield* ignoring(lstat(m), ['ENOENT', 'ENOTDIR'], undefined)) return true
+    if (dirname(d) === d) return false
+  }
+}
+
+/**
+ * Removes, in `dir` (not below it), the temps of transactions whose writers are dead and whose
+ * transaction has no manifest in a journal of `dir` or its ancestors: they never reached their commit
+ * point (or completed), so nothing will ever rename them. A transaction with a custom `journalDir`
+ * elsewhere is not seen here; `recover` with that journalDir handles it. Swallows its own errors.
+ */
+export function* sweepTransactionTemps(dir: string, judge: TempLiveness): Steps<number> {
+  let removed = 0
+  try {
+    for (const name of yield* readdir(dir)) {
+      const txid = txidOfTemp(name)
+      if (txid === undefined) continue
+      const path = join(dir, name)
+      try {
+        const st = yield* lstat(path)
+        if (!st.isFile() || judge(name, st.mtimeMs) !== 'dead') continue
+        if (yield* manifestAbove(dir, txid)) continue
+        yield* unlink(path)
+        removed++
+      } catch {
+        // Gone already, or not ours to remove: the next sweep tries again.
+      }
+    }
+  } catch {
+    // An unreadable directory has nothing to sweep.
+  }
+  return removed
+}

@@ -2,14 +2,14 @@ import { dirname, join } from 'node:path'
 import { acquire, resolveLockOptions } from '../core/file-lock.js'
 import { toAbsolutePath } from '../core/paths.js'
 import { checkRoot } from '../core/resolve-target.js'
-import { abandonedTemp } from '../core/temp-owner.js'
+import { defaultTempLiveness, type TempLiveness } from '../core/temp-liveness.js'
 import type { WriterCore } from '../core/writer-core.js'
 import { publish } from '../diagnostics.js'
 import type { FsLike } from '../fs/fs-like.js'
 import { checkOptionsObject } from '../options.js'
 import type { Steps } from '../steps/op.js'
 import { callUser, ignoring, lstat, readdir, rmdir } from '../steps/vocabulary.js'
-import { JOURNAL_DIRNAME, removeTemps, SKIPPED_DIRS, type TempJudge } from './journal.js'
+import { JOURNAL_DIRNAME, removeTemps, SKIPPED_DIRS } from './journal.js'
 import { emptyReport, type RecoveryReport, recoverJournal, scopeOf } from './recover.js'
 
 /** Options of recover. */
@@ -34,7 +34,7 @@ export interface RecoverPlan {
   journalDir?: string | undefined
   root?: string | undefined
   /** Which temps are abandoned (their writers are gone). */
-  judge: TempJudge
+  judge: TempLiveness
   lock?: JournalLocker | undefined
 }
 
@@ -131,7 +131,7 @@ export async function recoverDir(
     const held = yield* callUser(() => acquire(journal, lockOptions))
     return () => callUser(() => held.release())
   }
-  await writer.run(ctx, recoverSteps(abs, report, { journalDir, root, judge: abandonedTemp, lock }))
+  await writer.run(ctx, recoverSteps(abs, report, { journalDir, root, judge: defaultTempLiveness, lock }))
   publish('recover', report)
   return report
 }

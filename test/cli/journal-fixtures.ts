@@ -3,10 +3,11 @@ import { basename, join, relative } from 'node:path'
 import { tempPathFor } from '../../src/core/temp-file.js'
 import { JOURNAL_DIRNAME, manifestPath } from '../../src/txn/journal.js'
 import { contentHash, encodeManifest } from '../../src/txn/manifest.js'
+import { deadWriter } from '../helpers/dead-writer.js'
 
 /** A leftover temp file beside `target`, as an interrupted write leaves it. */
 export function leftoverTemp(target: string, content = 'partial'): string {
-  const temp = tempPathFor(target)
+  const temp = tempPathFor(target, '', deadWriter())
   writeFileSync(temp, content)
   return temp
 }
@@ -21,7 +22,7 @@ export function committedTransaction(
   content: string,
 ): { temp: string; manifest: string } {
   const txid = 'c0ffee01'
-  const temp = tempPathFor(target, txid)
+  const temp = tempPathFor(target, txid, deadWriter())
   writeFileSync(temp, content)
   mkdirSync(join(dir, JOURNAL_DIRNAME), { recursive: true })
   const manifest = manifestPath(join(dir, JOURNAL_DIRNAME), txid)
@@ -40,7 +41,7 @@ export function committedTransaction(
 /** The state a crash while writing a manifest leaves: a staged temp and a torn manifest. */
 export function tornTransaction(dir: string, target: string): { temp: string; manifest: string } {
   const txid = 'dead0002'
-  const temp = tempPathFor(target, txid)
+  const temp = tempPathFor(target, txid, deadWriter())
   writeFileSync(temp, 'never committed')
   mkdirSync(join(dir, JOURNAL_DIRNAME), { recursive: true })
   const manifest = manifestPath(join(dir, JOURNAL_DIRNAME), txid)

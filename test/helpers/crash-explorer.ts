@@ -26,6 +26,8 @@
  * the seed (set DW_CRASH_SEED to replay it) and a minimal crash state: the crash point and which
  * operations persisted, after greedily dropping every optional unit the violation does not need.
  */
+
+import { everyWriterDead } from '../../src/core/temp-liveness.js'
 import type { FsLike } from '../../src/fs/fs-like.js'
 import { runSync } from '../../src/steps/runner.js'
 import { emptyReport } from '../../src/txn/recover.js'
@@ -104,7 +106,7 @@ function recover(state: MemState, ctx: Context): Recording {
   const dirs = from.map((_, i) => from[(turn + i) % from.length]!)
   // After a crash (a reboot, in this model) no writer of the call lives on: every temp is abandoned.
   const steps = (function* () {
-    for (const dir of dirs) yield* recoverSteps(dir, emptyReport(), { judge: () => true })
+    for (const dir of dirs) yield* recoverSteps(dir, emptyReport(), { judge: everyWriterDead })
   })()
   return recordSync(state, (fs) => runSync(steps, ctx.wrap(fs)))
 }

@@ -8,11 +8,14 @@ import {
   readFileSync,
   symlinkSync,
   truncateSync,
+  utimesSync,
 } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { tempPathFor } from '../../src/core/temp-file.js'
 import { AtomicWriter, DurableWriteError, nodeFs, recover, writeTransaction } from '../../src/index.js'
 import { errorOf } from '../core/write-api.js'
+import { deadWriter } from '../helpers/dead-writer.js'
 import { faultyFs } from '../helpers/fault-fs.js'
 import { openFdCount, snapshot, tempDir, tempFilesIn } from '../helpers/tmp.js'
 
@@ -242,8 +245,11 @@ describe('recover removes orphan temp files', () => {
       join(dir, '.x.0123456789abcdef.dwtmp'),
       join(dir, '.config.json.fedcba9876543210.dwtmp'),
       join(dir, 'deep', 'er', '.y.txt.00000000ffffffff.dwtmp'),
+      tempPathFor(join(dir, 'deep', 'z.txt'), '', deadWriter()),
     ]
     const keep = [
+      // A name of version 0.1 records no writer: it is presumed live until untouched for an hour.
+      join(dir, '.fresh.0123456789abcdef.dwtmp'),
       join(dir, '.x.tmp'),
       join(dir, 'notes.dwtmp'),
       join(dir, '.x.0123.dwtmp'),
@@ -254,6 +260,8 @@ describe('recover removes orphan temp files', () => {
       join(dir, 'node_modules', '.m.0123456789abcdef.dwtmp'),
     ]
     for (const f of [...orphans, ...keep]) nodeWriteFileSync(f, 'x')
+    const twoHoursAgo = new Date(Date.now() - 2 * 3600_000)
+    for (const f of orphans.slice(0, 3)) utimesSync(f, twoHoursAgo, twoHoursAgo)
     // A directory and a symlink named like temps are not temp files.
     mkdirSync(join(dir, '.d.0123456789abcdef.dwtmp'))
     const outside = join(tempDir(), 'outside.txt')
@@ -261,7 +269,7 @@ describe('recover removes orphan temp files', () => {
     symlinkSync(outside, join(dir, '.l.0123456789abcdef.dwtmp'))
 
     const report = await recover(dir)
-    expect(report).toEqual({ rolledForward: 0, rolledBack: 0, tempFilesRemoved: 3, conflicts: [] })
+    expect(report).toEqual({ rolledForward: 0, rolledBack: 0, tempFilesRemoved: 4, conflicts: [] })
     for (const f of orphans) expect(existsSync(f)).toBe(false)
     for (const f of keep) expect(existsSync(f)).toBe(true)
     expect(existsSync(join(dir, '.d.0123456789abcdef.dwtmp'))).toBe(true)

@@ -98,10 +98,11 @@ export function writerOfTemp(name: string): WriterIdentity | undefined {
   const m = TEMP_NAME.exec(name)
   if (!m) return undefined
   const pid = Number.parseInt(m[2]!, 36)
-  const thread = m[3] === undefined ? 0 : Number.parseInt(m[3], 36)
   const start = Number.parseInt(m[4]!, 36)
   if (!Number.isSafeInteger(pid) || !Number.isSafeInteger(start)) return undefined
-  return { pid, thread, start, world: m[5]! }
+  const writer: WriterIdentity = { pid, start, world: m[5]! }
+  if (m[3] !== undefined) writer.thread = Number.parseInt(m[3], 36)
+  return writer
 }
 
 /** A fresh transaction id: 8 hex digits. */

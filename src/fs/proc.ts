@@ -90,7 +90,9 @@ export function selfWorld(): string {
 /** This process as a {@link WriterIdentity}. */
 export function selfWriter(): WriterIdentity {
   const { record, world } = selfInfo()
-  return { pid: record.pid, thread: threadId, start: record.start, world }
+  const writer: WriterIdentity = { pid: record.pid, start: record.start, world }
+  if (threadId !== 0) writer.thread = threadId
+  return writer
 }
 
 function selfInfo(): Self {

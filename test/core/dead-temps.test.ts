@@ -1,7 +1,8 @@
 import { existsSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, onTestFinished } from 'vitest'
 import { SweepSchedule, sweepDeadTemps } from '../../src/core/dead-temps.js'
+import { beginTemp, endTemp } from '../../src/core/in-flight.js'
 import { tempPathFor } from '../../src/core/temp-file.js'
 import { everyWriterDead, tempLiveness, UNKNOWN_WRITER_MAX_AGE_MS } from '../../src/core/temp-liveness.js'
 import { writeProtocol } from '../../src/core/write-protocol.js'
@@ -54,9 +55,11 @@ describe.runIf(linux).each(apis)('a write ($name) sweeps its directory', ({ writ
     expect(existsSync(join(dir, dead))).toBe(false)
   })
 
-  it('keeps the temp of this process, of a foreign world while fresh, and of version 0.1 while fresh', async () => {
+  it('keeps a temp this thread is writing, of a foreign world while fresh, and of version 0.1 while fresh', async () => {
     const dir = tempDir()
     const own = leftover(dir, selfWriter())
+    beginTemp(join(dir, own))
+    onTestFinished(() => endTemp(join(dir, own)))
     const foreign = leftover(dir, foreignWriter())
     writeFileSync(join(dir, '.a.txt.0123456789abcdef.dwtmp'), 'old')
     const stats = await write(new AtomicWriter({ fs: countingFs() }), join(dir, 'b.txt'))
@@ -132,9 +135,21 @@ describe('sweepDeadTemps', () => {
     expect(tempFilesIn(dir)).toHaveLength(2)
   })
 
-  it('judges temps of this process dead when told to', () => {
+  it('judges temps of this process by whether this thread still writes them, or as told', () => {
     const dir = tempDir()
-    leftover(dir, selfWriter())
+    const own = join(dir, leftover(dir, selfWriter()))
+    beginTemp(own)
+    expect(runSync(sweepDeadTemps(dir, tempLiveness()), nodeFs())).toBe(0)
+    expect(runSync(sweepDeadTemps(dir, tempLiveness({ ownTemps: 'live' })), nodeFs())).toBe(0)
+    endTemp(own)
+    expect(runSync(sweepDeadTemps(dir, tempLiveness({ ownTemps: 'live' })), nodeFs())).toBe(0)
+    // Abandoned by this thread (a write whose cleanup failed): removed at once.
+    expect(runSync(sweepDeadTemps(dir, tempLiveness()), nodeFs())).toBe(1)
+  })
+
+  it('keeps the temps of this process made by another thread', () => {
+    const dir = tempDir()
+    leftover(dir, { ...selfWriter(), thread: 7 })
     expect(runSync(sweepDeadTemps(dir, tempLiveness()), nodeFs())).toBe(0)
     expect(runSync(sweepDeadTemps(dir, tempLiveness({ ownTemps: 'dead' })), nodeFs())).toBe(1)
   })

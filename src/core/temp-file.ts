@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { basename, dirname, join } from 'node:path'
 import { selfWriter, type WriterIdentity } from '../fs/proc.js'
+import { truncateUtf8 } from './side-name.js'
 
 /** Longest file name most file systems accept, in bytes. */
 export const NAME_MAX = 255
@@ -11,19 +12,6 @@ const OLD_TEMP_NAME = /^\..*\.([0-9a-f]{16})\.dwtmp$/
 /** `.<base>.<16 hex>.<pid>[_<thread>]-<start>-<world>[-t].dwtmp`, pid, thread and start in base 36. */
 const TEMP_NAME =
   /^\..*\.([0-9a-f]{16})\.([0-9a-z]{1,11})(?:_([0-9a-z]{1,8}))?-([0-9a-z]{1,11})-([0-9a-f]{8})(-t)?\.dwtmp$/
-
-function truncateBytes(name: string, maxBytes: number): string {
-  if (Buffer.byteLength(name) <= maxBytes) return name
-  let out = ''
-  let used = 0
-  for (const ch of name) {
-    const size = Buffer.byteLength(ch)
-    if (used + size > maxBytes) break
-    out += ch
-    used += size
-  }
-  return out
-}
 
 /** Random bytes are drawn from the CSPRNG in blocks: one call per 512 temp names, not one per name. */
 let pool = Buffer.alloc(0)
@@ -58,7 +46,7 @@ export function tempPathFor(target: string, txid = '', writer: WriterIdentity = 
   const rand = txid + randomHex(RANDOM_HEX - txid.length)
   const who = writerPart(writer, txid)
   const room = NAME_MAX - (1 + 1 + RANDOM_HEX + 1 + who.length + SUFFIX.length)
-  return join(dirname(target), `.${truncateBytes(basename(target), room)}.${rand}.${who}${SUFFIX}`)
+  return join(dirname(target), `.${truncateUtf8(basename(target), room)}.${rand}.${who}${SUFFIX}`)
 }
 
 /** The 16-hex random part of a temp name, or undefined for other names. */

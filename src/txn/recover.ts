@@ -1,6 +1,7 @@
 import { basename, dirname, join } from 'node:path'
 import { ensureLibraryDir } from '../core/library-dir.js'
 import { isInside } from '../core/paths.js'
+import { truncateUtf8 } from '../core/side-name.js'
 import { OutsideRootError } from '../errors.js'
 import type { Steps } from '../steps/op.js'
 import { ignoring, lstat, readdir, readFile, realpath, rename, syncDir, unlink } from '../steps/vocabulary.js'
@@ -55,11 +56,7 @@ function isOld(now: string | null, old: string | null | undefined): boolean {
 }
 
 function keptName(txid: string, index: number, target: string): string {
-  const base = Buffer.from(basename(target))
-  return `${txid}.${index}.${base
-    .subarray(0, 200)
-    .toString('utf8')
-    .replace(/\uFFFD+$/, '')}`
+  return `${txid}.${index}.${truncateUtf8(basename(target), 200)}`
 }
 
 /** Moves the temp of a conflicting entry into the journal's conflicts directory. */

@@ -2,7 +2,7 @@ import { dirname, join } from 'node:path'
 import { acquire, type HeldLock, type LockOptions, resolveLockOptions } from '../core/file-lock.js'
 import { makeDirs } from '../core/make-dirs.js'
 import { toAbsolutePath } from '../core/paths.js'
-import { checkRoot } from '../core/resolve-target.js'
+import { checkAccess, checkRoot } from '../core/resolve-target.js'
 import { newTxid } from '../core/temp-file.js'
 import type { CallContext, WriterCore } from '../core/writer-core.js'
 import { publish } from '../diagnostics.js'
@@ -144,6 +144,10 @@ export async function commitItems(
       durationMs: performance.now() - ctx.started,
       recovered,
     }
+  }
+  // Every target inside its root before the journal is even named: nothing is locked, made or read.
+  for (const item of items) {
+    if (item.options.root !== undefined) await writer.run(ctx, checkAccess(item.abs, item.options, 'write'))
   }
   const journalDir = tx.journalDir ?? join(commonParent(items.map((i) => i.abs)), JOURNAL_DIRNAME)
   const root = ctx.options.root === undefined ? undefined : toAbsolutePath(ctx.options.root, 'options.root')

@@ -68,6 +68,12 @@ export interface RootApi {
   run(w: AtomicWriter, path: string, opts: { root?: string }, spy: Spy): unknown
 }
 
+/** Records `seen` with `spy`, then returns `result` (a callback that would write outside). */
+function spied<T>(spy: Spy, seen: unknown, result: T): T {
+  spy(seen)
+  return result
+}
+
 const edits = [{ oldString: `{"secret": "${SECRET.slice(0, -1)}x"}`, newString: 'mine' }]
 
 /** Every API that reads or writes a single path. */
@@ -107,16 +113,16 @@ export const rootApis: RootApi[] = [
     perCall: true,
     run: (w, p, o) => pipeline(Readable.from(['pwned']), w.createWriteStream(p, o)),
   },
-  { name: 'update', perCall: true, run: (w, p, o, spy) => w.update(p, (t) => (spy(t), 'pwned'), o) },
+  { name: 'update', perCall: true, run: (w, p, o, spy) => w.update(p, (t) => spied(spy, t, 'pwned'), o) },
   {
     name: "update with symlinks: 'replace'",
     perCall: true,
-    run: (w, p, o, spy) => w.update(p, (t) => (spy(t), 'pwned'), { ...o, symlinks: 'replace' }),
+    run: (w, p, o, spy) => w.update(p, (t) => spied(spy, t, 'pwned'), { ...o, symlinks: 'replace' }),
   },
   {
     name: 'updateJson',
     perCall: true,
-    run: (w, p, o, spy) => w.updateJson(p, (v) => (spy(v), { pwned: true }), { ...o, default: {} }),
+    run: (w, p, o, spy) => w.updateJson(p, (v) => spied(spy, v, { pwned: true }), { ...o, default: {} }),
   },
   { name: 'withLock', perCall: true, run: (w, p, o, spy) => w.withLock(p, async () => spy(), o) },
   {

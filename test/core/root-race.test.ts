@@ -79,3 +79,26 @@ describe('root: a directory of the path repointed outside during the write', () 
     expect(readFileSync(join(d.root, 'real', 'file.txt'), 'utf8')).toBe('inside')
   })
 })
+
+describe('root: no cost when unset', () => {
+  it('issues no realpath for reads, writes, locks, updates and edits unless root is set', async () => {
+    const d = tree()
+    const calls: string[] = []
+    const fs = interceptFs(nodeFs(), (call, proceed) => {
+      calls.push(call.method)
+      return proceed()
+    })
+    const file = join(d.root, 'real', 'file.txt')
+    const run = async (w: AtomicWriter) => {
+      await w.readVersioned(file)
+      await w.writeFile(file, 'a', { lock: true })
+      await w.update(file, () => 'b')
+      await w.withLock(file, () => undefined)
+      await w.multiEdit(file, [{ oldString: 'b', newString: 'c' }])
+    }
+    await run(new AtomicWriter({ fs }))
+    expect(calls.filter((m) => m === 'realpath')).toEqual([])
+    await run(new AtomicWriter({ fs, root: d.root }))
+    expect(calls.filter((m) => m === 'realpath').length).toBeGreaterThan(0)
+  })
+})

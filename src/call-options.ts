@@ -24,6 +24,7 @@ export interface WithLockOptions extends LockOptions {
   root?: string | URL | undefined
 }
 
+/** Checks the options of `readVersioned`: the encoding, and `root` as write options for the call. */
 export function readOptions(options: unknown): { encoding: BufferEncoding | undefined; root: WriteOptions } {
   const { encoding, root } = checkOptionsObject(options) as ReadOptions
   if (encoding !== undefined && (typeof encoding !== 'string' || !Buffer.isEncoding(encoding))) {

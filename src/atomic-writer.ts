@@ -1,10 +1,18 @@
-import { type LockOptions, resolveLockOptions } from './core/file-lock.js'
+import {
+  lockedOptions,
+  type ReadOptions,
+  readOptions,
+  splitLockOptions,
+  type WithLockOptions,
+} from './call-options.js'
+import { resolveLockOptions } from './core/file-lock.js'
 import { toAbsolutePath } from './core/paths.js'
-import { readVersionedSteps, type Versioned } from './core/read.js'
+import { confinedRead, readVersionedSteps, type Versioned } from './core/read.js'
+import { checkRoot } from './core/resolve-target.js'
 import { WriterCore } from './core/writer-core.js'
 import { multiEdit, multiEditSync } from './edit/multi-edit.js'
 import type { Edit, EditOptions, EditResult } from './edit/types.js'
-import { invalidArgType, invalidArgValue } from './errors.js'
+import { invalidArgType } from './errors.js'
 import {
   type JsonOptions,
   type JsonRead,
@@ -16,6 +24,9 @@ import {
 import { splitTextOptions, type TextOptions, writeTextSteps } from './formats/markdown.js'
 import { checkUpdater, updateJsonSteps, updateSteps } from './lock/update.js'
 import { checkOptionsObject, type WriteOptions } from './options.js'
+
+export type { ReadOptions, WithLockOptions } from './call-options.js'
+
 import type { WriteStats } from './stats.js'
 import { AtomicWriteStream } from './stream/atomic-write-stream.js'
 import { type BatchEntry, type BatchOptions, type BatchStats, batchWrite } from './txn/batch.js'
@@ -24,26 +35,6 @@ import type { RecoveryReport } from './txn/recover.js'
 import { type RecoverOptions, recoverDir } from './txn/recover-dir.js'
 import { runTransaction, type TxOptions, type TxStats } from './txn/run-transaction.js'
 import type { Transaction } from './txn/transaction.js'
-
-/** Options of `readVersioned`. */
-export interface ReadOptions {
-  /** Decode the content as text; omit to get a Buffer. */
-  encoding?: BufferEncoding | undefined
-}
-
-function readEncoding(options: unknown): BufferEncoding | undefined {
-  const { encoding } = checkOptionsObject(options) as ReadOptions
-  if (encoding !== undefined && (typeof encoding !== 'string' || !Buffer.isEncoding(encoding))) {
-    throw invalidArgValue('options.encoding', 'a Buffer encoding such as "utf8"', encoding, 'type')
-  }
-  return encoding
-}
-
-/** Read-modify-write always locks and skips unchanged content, unless told otherwise. */
-function lockedOptions(options: unknown): WriteOptions {
-  const o = checkOptionsObject(options)
-  return { ...o, lock: o.lock || true, skipUnchanged: o.skipUnchanged ?? true }
-}
 
 function checkText(text: unknown): string {
   if (typeof text !== 'string') throw invalidArgType('text', 'a string', text)
@@ -68,9 +59,12 @@ export class AtomicWriter extends WriterCore {
   async readVersioned(path: string | URL, options?: ReadOptions): Promise<Versioned<Buffer>>
   async readVersioned(path: string | URL, options?: ReadOptions): Promise<Versioned<string | Buffer>> {
     const abs = toAbsolutePath(path)
-    const encoding = readEncoding(options)
-    const ctx = this.begin(undefined)
-    const { bytes, version } = await this.run(ctx, readVersionedSteps(abs))
+    const { encoding, root } = readOptions(options)
+    const ctx = this.begin(root)
+    const { bytes, version } = await this.run(
+      ctx,
+      confinedRead(abs, ctx.options.root, readVersionedSteps(abs)),
+    )
     return { content: encoding ? bytes.toString(encoding) : bytes, version }
   }
 
@@ -79,9 +73,9 @@ export class AtomicWriter extends WriterCore {
   readVersionedSync(path: string | URL, options?: ReadOptions): Versioned<Buffer>
   readVersionedSync(path: string | URL, options?: ReadOptions): Versioned<string | Buffer> {
     const abs = toAbsolutePath(path)
-    const encoding = readEncoding(options)
-    const ctx = this.begin(undefined)
-    const { bytes, version } = this.runSync(ctx, readVersionedSteps(abs))
+    const { encoding, root } = readOptions(options)
+    const ctx = this.begin(root)
+    const { bytes, version } = this.runSync(ctx, confinedRead(abs, ctx.options.root, readVersionedSteps(abs)))
     return { content: encoding ? bytes.toString(encoding) : bytes, version }
   }
 
@@ -113,15 +107,17 @@ export class AtomicWriter extends WriterCore {
    */
   async readJson<T = unknown>(path: string | URL, options?: ReadJsonOptions<T>): Promise<JsonRead<T>> {
     const abs = toAbsolutePath(path)
-    const o = checkOptionsObject(options) as ReadJsonOptions<T>
-    return this.run(this.begin(undefined), readJsonSteps(abs, o))
+    const { root, ...o } = checkOptionsObject(options) as ReadJsonOptions<T>
+    const ctx = this.begin(root === undefined ? undefined : { root })
+    return this.run(ctx, confinedRead(abs, ctx.options.root, readJsonSteps(abs, o)))
   }
 
   /** Synchronous {@link readJson}. */
   readJsonSync<T = unknown>(path: string | URL, options?: ReadJsonOptions<T>): JsonRead<T> {
     const abs = toAbsolutePath(path)
-    const o = checkOptionsObject(options) as ReadJsonOptions<T>
-    return this.runSync(this.begin(undefined), readJsonSteps(abs, o))
+    const { root, ...o } = checkOptionsObject(options) as ReadJsonOptions<T>
+    const ctx = this.begin(root === undefined ? undefined : { root })
+    return this.runSync(ctx, confinedRead(abs, ctx.options.root, readJsonSteps(abs, o)))
   }
 
   /**
@@ -146,14 +142,18 @@ export class AtomicWriter extends WriterCore {
   /**
    * Runs `fn` holding the cross-process lock on `path` (`<path>.lock`, proper-lockfile); the target
    * need not exist. Writes with `lock: true` inside `fn` re-enter this lock. If the lock is lost while
-   * held, the call fails with `ERR_LOCK_COMPROMISED` (and writes under it refuse to commit).
+   * held, the call fails with `ERR_LOCK_COMPROMISED` (and writes under it refuse to commit). With
+   * `root` (the option or the writer's), the path and the file it leads to must lie inside it
+   * (`ERR_OUTSIDE_ROOT`, before any lock or directory is made and before `fn` runs).
    * @example
    * await writer.withLock('counter.txt', async () => { ... })
    */
-  async withLock<T>(path: string | URL, fn: () => T | Promise<T>, options?: LockOptions): Promise<T> {
+  async withLock<T>(path: string | URL, fn: () => T | Promise<T>, options?: WithLockOptions): Promise<T> {
     const abs = toAbsolutePath(path)
     checkUpdater(fn)
-    const ctx = this.begin({ lock: resolveLockOptions(options ?? true, 'options') })
+    const { root, lock } = splitLockOptions(options)
+    const ctx = this.begin({ lock: resolveLockOptions(lock, 'options'), root })
+    if (ctx.options.root !== undefined) await this.run(ctx, checkRoot(abs, ctx.options.root))
     return this.holdingLock(abs, ctx, async () => {
       const result = await fn()
       await this.run(ctx, ctx.options.guard!.check())
@@ -174,7 +174,13 @@ export class AtomicWriter extends WriterCore {
     options?: WriteOptions,
   ): Promise<WriteStats> {
     checkUpdater(fn)
-    return this.writeCall(path, lockedOptions(options), (abs, ctx) => updateSteps(abs, fn, ctx.options))
+    return this.writeCall(
+      path,
+      lockedOptions(options),
+      (abs, ctx) => updateSteps(abs, fn, ctx.options),
+      'write',
+      'read',
+    )
   }
 
   /**
@@ -194,8 +200,12 @@ export class AtomicWriter extends WriterCore {
     }
     const json = splitJsonOptions(rest)
     const has = options !== undefined && options !== null && 'default' in options
-    return this.writeCall(path, lockedOptions(json.write), (abs, ctx) =>
-      updateJsonSteps(abs, fn, json, has ? { value: fallback as T } : undefined, ctx.options),
+    return this.writeCall(
+      path,
+      lockedOptions(json.write),
+      (abs, ctx) => updateJsonSteps(abs, fn, json, has ? { value: fallback as T } : undefined, ctx.options),
+      'write',
+      'read',
     )
   }
 

@@ -21,7 +21,7 @@ export {
   writeFileSync,
   writeTransaction,
 } from './api.js'
-export { AtomicWriter, type ReadOptions } from './atomic-writer.js'
+export { AtomicWriter, type ReadOptions, type WithLockOptions } from './atomic-writer.js'
 export type { BackupOptions } from './core/backup.js'
 export type { Data, SyncData } from './core/data.js'
 export type { LockOptions, RetryOptions } from './core/file-lock.js'

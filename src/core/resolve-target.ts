@@ -55,11 +55,11 @@ export function* realpathOfPrefix(p: string): Steps<string> {
  * symlinks of its directories. A symlink in the last component is the caller's to judge: it is either
  * replaced (`symlinks: 'replace'`) or followed and the result checked again.
  */
-export function* checkRoot(path: string, root: string | URL): Steps<void> {
+export function* checkRootOfDirs(path: string, root: string | URL): Steps<void> {
   const rootAbs = toAbsolutePath(root, 'options.root')
   const outside = () =>
     new OutsideRootError(
-      `The path ${path} resolves outside the allowed root ${rootAbs}; nothing was written.`,
+      `The path ${path} resolves outside the allowed root ${rootAbs}; it was neither read nor written, and nothing was created. Use a path inside the root.`,
       {
         path,
         root: rootAbs,
@@ -72,6 +72,34 @@ export function* checkRoot(path: string, root: string | URL): Steps<void> {
 }
 
 /**
+ * Fails with `ERR_OUTSIDE_ROOT` unless `path` stays inside `root`, lexically and after resolving every
+ * symlink a read of it would follow: those of its directories and, when the last component is a
+ * symlink, the whole chain it leads to. For reads, locks, and anything else done before a write's own
+ * check; a missing path is judged by its deepest existing ancestor.
+ */
+export function* checkRoot(path: string, root: string | URL): Steps<void> {
+  yield* checkRootOfDirs(path, root)
+  const stat = yield* lstatIfExists(path)
+  if (!stat?.isSymbolicLink()) return
+  const final = yield* followLinks(path, stat)
+  yield* checkRootOfDirs(final.path, root)
+}
+
+/**
+ * The check a call makes before it locks, creates or reads anything: none without `root`; a write
+ * that replaces a symlink (`symlinks: 'replace'`) need not follow it, everything else does.
+ */
+export function* checkAccess(
+  path: string,
+  options: { symlinks: 'follow' | 'replace'; root: string | URL | undefined },
+  access: 'read' | 'write',
+): Steps<void> {
+  if (options.root === undefined) return
+  if (access === 'write' && options.symlinks === 'replace') yield* checkRootOfDirs(path, options.root)
+  else yield* checkRoot(path, options.root)
+}
+
+/**
  * Resolves where a write goes: symlink policy, root confinement, and what exists there now.
  * One lstat in the common case (no root, no symlink).
  */
@@ -79,7 +107,7 @@ export function* resolveTarget(
   absPath: string,
   options: { symlinks: 'follow' | 'replace'; root: string | URL | undefined },
 ): Steps<Target> {
-  if (options.root !== undefined) yield* checkRoot(absPath, options.root)
+  if (options.root !== undefined) yield* checkRootOfDirs(absPath, options.root)
   let path = absPath
   let stat = yield* lstatIfExists(absPath)
   let inherit = stat
@@ -87,7 +115,7 @@ export function* resolveTarget(
     if (options.symlinks === 'follow') {
       ;({ path, stat } = yield* followLinks(absPath, stat))
       inherit = stat
-      if (options.root !== undefined) yield* checkRoot(path, options.root)
+      if (options.root !== undefined) yield* checkRootOfDirs(path, options.root)
     } else {
       inherit = undefined
     }

@@ -29,7 +29,7 @@ import type { HeldLock } from './file-lock.js'
 import { beginTemp, endTemp } from './in-flight.js'
 import { makeDirs } from './make-dirs.js'
 import { isRoot, type Ownership, ownershipFor } from './ownership.js'
-import { resolveTarget, type Target } from './resolve-target.js'
+import { checkRootOfDirs, resolveTarget, type Target } from './resolve-target.js'
 import { tempPathFor } from './temp-file.js'
 
 /** Everything needed to put new content into a temp file beside its target. */
@@ -161,18 +161,25 @@ function* alongside(steps: Steps<void>, work: () => void): Steps<void> {
   yield* allOrThrow<void>([steps, callUser(work)], 2)
 }
 
-/** Renames a staged temp over its target (unless aborted first), then syncs the directory. */
+/**
+ * Renames a staged temp over its target (unless aborted first), then syncs the directory. With `root`
+ * set, the target's directory is checked again right before the rename: a directory of the path
+ * swapped for a symlink pointing outside while the temp was written fails the write
+ * (`ERR_OUTSIDE_ROOT`) and removes the temp, instead of replacing a file outside the root.
+ */
 export function* commitStaged(
   staged: Staged,
   target: string,
   durable: boolean,
   signal?: AbortSignal,
   guard?: HeldLock,
+  root?: string | URL,
 ): Steps<void> {
   yield* onFailure(
     (function* () {
       throwIfAborted(signal, target)
       if (guard) yield* guard.check()
+      if (root !== undefined) yield* checkRootOfDirs(target, root)
       yield* rename(staged.temp, target)
       endTemp(staged.temp)
     })(),
@@ -281,7 +288,7 @@ export function* writeProtocol(
   if (o.backup && target.stat?.isFile()) {
     yield* onFailure(backupSteps(target.path, target.dir, o.backup, durable), () => dropTemp(staged.temp))
   }
-  yield* commitStaged(staged, target.path, durable, o.signal, o.guard)
+  yield* commitStaged(staged, target.path, durable, o.signal, o.guard, o.root)
   // Committed and durable: now, at most once a minute per directory, remove the temps of dead writers.
   if ((o.sweeps ?? writeSweeps).due(o.fs ?? nodeFs(), target.dir))
     yield* sweepDeadTemps(target.dir, o.tempLiveness)

@@ -25,6 +25,7 @@ import { GroupCommit } from './group-commit.js'
 import { makeDirs } from './make-dirs.js'
 import { PathQueue } from './path-queue.js'
 import { toAbsolutePath } from './paths.js'
+import { checkAccess } from './resolve-target.js'
 import { type WriteOutcome, writeProtocol } from './write-protocol.js'
 
 /** One call in progress: its resolved options, the fs it uses and its op counters. */
@@ -162,7 +163,9 @@ export class WriterCore {
 
   /**
    * Runs one single-path write API asynchronously: checks the path and options, queues behind earlier
-   * calls for the same path, runs the protocol and publishes the stats on `durable-write:<channel>`.
+   * calls for the same path, checks `root` (before any lock, directory or read; `access: 'read'` when
+   * the protocol reads the target first, which follows a symlink whatever `symlinks` says), runs the
+   * protocol and publishes the stats on `durable-write:<channel>`.
    * @internal
    */
   async writeCall<O extends WriteOutcome>(
@@ -170,11 +173,13 @@ export class WriterCore {
     options: unknown,
     protocol: (abs: string, ctx: CallContext) => Steps<O>,
     channel: ChannelName = 'write',
+    access: 'read' | 'write' = 'write',
   ): Promise<StatsOf<O>> {
     const abs = toAbsolutePath(path)
     const ctx = this.begin(options)
     const steps = protocol(abs, ctx)
     return this.serialize(abs, async () => {
+      if (ctx.options.root !== undefined) await this.run(ctx, checkAccess(abs, ctx.options, access))
       const stats = this.stats(ctx, await this.holdingLock(abs, ctx, () => this.run(ctx, steps)))
       publish(channel, stats)
       return stats
@@ -187,10 +192,12 @@ export class WriterCore {
     options: unknown,
     protocol: (abs: string, ctx: CallContext) => Steps<O>,
     channel: ChannelName = 'write',
+    access: 'read' | 'write' = 'write',
   ): StatsOf<O> {
     const abs = toAbsolutePath(path)
     const ctx = this.begin(options)
     const steps = protocol(abs, ctx)
+    if (ctx.options.root !== undefined) this.runSync(ctx, checkAccess(abs, ctx.options, access))
     const stats = this.stats(
       ctx,
       this.holdingLockSync(abs, ctx, () => this.runSync(ctx, steps)),

@@ -103,6 +103,7 @@ export function multiEdit(
     split.write,
     (abs, ctx) => multiEditSteps(abs, edits, { ...split.edit, write: ctx.options }),
     'edit',
+    'read',
   )
 }
 
@@ -119,5 +120,6 @@ export function multiEditSync(
     split.write,
     (abs, ctx) => multiEditSteps(abs, edits, { ...split.edit, write: ctx.options }),
     'edit',
+    'read',
   )
 }

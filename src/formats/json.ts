@@ -167,6 +167,12 @@ export interface JsonRead<T> {
 export interface ReadJsonOptions<T> {
   /** Returned (with version `null`) when the file does not exist; without it a missing file is ENOENT. */
   default?: T
+  /**
+   * Directory the path must stay inside, after resolving `..` and every symlink the read follows;
+   * else `ERR_OUTSIDE_ROOT` and nothing is read.
+   * @default the writer's `root`
+   */
+  root?: string | URL | undefined
 }
 
 /** Reads and parses a JSON file with its version; `default` stands in for a missing file. */

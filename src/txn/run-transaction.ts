@@ -2,7 +2,7 @@ import { dirname, join } from 'node:path'
 import { acquire, type HeldLock, type LockOptions, resolveLockOptions } from '../core/file-lock.js'
 import { makeDirs } from '../core/make-dirs.js'
 import { toAbsolutePath } from '../core/paths.js'
-import { checkRoot } from '../core/resolve-target.js'
+import { checkAccess, checkRootOfDirs } from '../core/resolve-target.js'
 import { newTxid } from '../core/temp-file.js'
 import type { CallContext, WriterCore } from '../core/writer-core.js'
 import { publish } from '../diagnostics.js'
@@ -145,10 +145,15 @@ export async function commitItems(
       recovered,
     }
   }
+  // Every target inside its root before the journal is even named: nothing is locked, made or read.
+  for (const item of items) {
+    if (item.options.root !== undefined) await writer.run(ctx, checkAccess(item.abs, item.options, 'write'))
+  }
   const journalDir = tx.journalDir ?? join(commonParent(items.map((i) => i.abs)), JOURNAL_DIRNAME)
   const root = ctx.options.root === undefined ? undefined : toAbsolutePath(ctx.options.root, 'options.root')
-  // The journal is a library directory: inside the root, checked before anything is locked or made.
-  if (root !== undefined) await writer.run(ctx, checkRoot(journalDir, root))
+  // The journal is a library directory: inside the root, checked before anything is locked or made
+  // (a symlink in its place is the library directory's to refuse, as ERR_JOURNAL_CORRUPT).
+  if (root !== undefined) await writer.run(ctx, checkRootOfDirs(journalDir, root))
   return writer.serializeAll([...items.map((i) => i.abs), journalDir], async () => {
     const lock = await lockJournal(writer, ctx, journalDir, tx.lock)
     let outcomes: TxFileOutcome[]

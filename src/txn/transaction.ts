@@ -1,5 +1,6 @@
 import { collect, type Data, toSource } from '../core/data.js'
 import { toAbsolutePath } from '../core/paths.js'
+import { checkRoot } from '../core/resolve-target.js'
 import { splitEditOptions } from '../edit/edit-options.js'
 import { planEdits } from '../edit/plan.js'
 import type { Edit, EditOptions } from '../edit/types.js'
@@ -105,7 +106,7 @@ export class Transaction {
     const split = splitEditOptions(options)
     const checked = checkEdits(edits, abs)
     const o = this.#options(split.write)
-    const current = await this.#bytes(abs)
+    const current = await this.#bytes(abs, o.root)
     const plan = planEdits(current, checked, split.edit, abs)
     this.#staged.set(abs, { kind: 'bytes', bytes: plan.bytes, options: o })
   }
@@ -126,22 +127,32 @@ export class Transaction {
     if (encoding !== undefined && !Buffer.isEncoding(encoding)) {
       throw invalidArgValue('options.encoding', 'a Buffer encoding', encoding, 'type')
     }
-    const bytes = await this.#bytes(abs)
+    const bytes = await this.#bytes(abs, this.#base.root)
     if (bytes === undefined) return undefined
     return encoding ? Buffer.from(bytes).toString(encoding) : Buffer.from(bytes)
   }
 
-  async #bytes(abs: string): Promise<Uint8Array | undefined> {
+  /** What this transaction sees at `abs`; with `root` set, `abs` must lie inside it even when staged. */
+  async #bytes(abs: string, root: string | URL | undefined): Promise<Uint8Array | undefined> {
+    if (root !== undefined) await runAsync(checkRoot(abs, root), this.#fs)
     const staged = this.#staged.get(abs)
     if (staged?.kind === 'remove') return undefined
-    if (staged === undefined) return this.#disk(abs, ['ENOENT'])
+    if (staged === undefined) return this.#disk(abs, ['ENOENT'], undefined)
     const bytes = await this.#resolve(abs, staged)
     this.#staged.set(abs, { kind: 'bytes', bytes, options: staged.options })
     return bytes
   }
 
-  /** The file on disk; `undefined` for the given error codes. */
-  async #disk(abs: string, absent: readonly string[]): Promise<Uint8Array | undefined> {
+  /**
+   * The file on disk; `undefined` for the given error codes. With `root` set, it is read only once
+   * `abs` (and the file a symlink there leads to) is known to lie inside it (`ERR_OUTSIDE_ROOT`).
+   */
+  async #disk(
+    abs: string,
+    absent: readonly string[],
+    root: string | URL | undefined,
+  ): Promise<Uint8Array | undefined> {
+    if (root !== undefined) await runAsync(checkRoot(abs, root), this.#fs)
     try {
       return await this.#fs.readFile(abs)
     } catch (err) {
@@ -156,7 +167,7 @@ export class Transaction {
     if (staged.kind === 'write') return collectData(staged.data, staged.options.encoding, this.#fs)
     const previous =
       staged.over === undefined
-        ? await this.#disk(abs, ['ENOENT', 'EISDIR'])
+        ? await this.#disk(abs, ['ENOENT', 'EISDIR'], staged.options.root)
         : await this.#resolve(abs, staged.over)
     const encoding = staged.options.encoding
     const before = previous === undefined ? undefined : Buffer.from(previous).toString(encoding)

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { AtomicWriter, WriteQueue } from '../../src/index.js'
 import { reportFigure } from '../helpers/report.js'
 import { openFdCount, snapshot, tempDir } from '../helpers/tmp.js'
+import { rootEscapeCases } from './root-escape-cases.js'
 
 /** RELIABILITY.md §4: what a user or an agent will send, across the APIs. Each: a stable code, nothing changed. */
 interface BadInput {
@@ -315,6 +316,8 @@ const cases: BadInput[] = [
     code: 'ERR_INVALID_ARG_TYPE',
     call: (d) => new WriteQueue().write(join(d, 'n'), {} as never),
   },
+  // Root confinement of every API that takes a path, reads included
+  ...rootEscapeCases,
 ]
 
 /** A tree with a file, a directory, a symlink loop and escapes out of dir/. */

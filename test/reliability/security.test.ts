@@ -75,10 +75,10 @@ describe('temp files', () => {
 })
 
 describe('root confinement', () => {
-  it('documents its residual race: a directory swapped for a symlink after the check is followed', async () => {
-    // The check resolves real paths right before the write; a process that can replace a directory of
-    // the path between that check and the open redirects the write (README FAQ). This test pins that
-    // behaviour down so that a change to it is noticed.
+  it('catches a directory swapped for an outside symlink while the temp is written (test/core/root-race.test.ts pins the window left)', async () => {
+    // The directory is checked again right before the rename: the write fails and its temp, made
+    // outside through the swapped directory, is removed. A swap after that check still redirects the
+    // write (README FAQ).
     const base = tempDir()
     const root = join(base, 'root')
     const outside = join(base, 'outside')
@@ -93,8 +93,11 @@ describe('root confinement', () => {
       }
       return proceed()
     })
-    await new AtomicWriter({ fs, root }).writeFile(join(root, 'sub', 'f.txt'), 'x')
-    expect(readdirSync(outside)).toEqual(['f.txt'])
+    const err = await new AtomicWriter({ fs, root })
+      .writeFile(join(root, 'sub', 'f.txt'), 'x')
+      .catch((e) => e)
+    expect((err as { code?: string }).code).toBe('ERR_OUTSIDE_ROOT')
+    expect(readdirSync(outside)).toEqual([])
   })
 })
 

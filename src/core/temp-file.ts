@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto'
-import { basename, dirname, join } from 'node:path'
+import { createHash, randomBytes } from 'node:crypto'
+import { basename, dirname, join, relative } from 'node:path'
 import { selfWriter, type WriterIdentity } from '../fs/proc.js'
 import { truncateUtf8 } from './side-name.js'
 
@@ -11,7 +11,7 @@ const RANDOM_HEX = 16
 const OLD_TEMP_NAME = /^\..*\.([0-9a-f]{16})\.dwtmp$/
 /** `.<base>.<16 hex>.<pid>[_<thread>]-<start>-<world>[-t].dwtmp`, pid, thread and start in base 36. */
 const TEMP_NAME =
-  /^\..*\.([0-9a-f]{16})\.([0-9a-z]{1,11})(?:_([0-9a-z]{1,8}))?-([0-9a-z]{1,11})-([0-9a-f]{8})(-t)?\.dwtmp$/
+  /^\..*\.([0-9a-f]{16})\.([0-9a-z]{1,11})(?:_([0-9a-z]{1,8}))?-([0-9a-z]{1,11})-([0-9a-f]{8})(-t|-j[0-9a-f]{6})?\.dwtmp$/
 
 /** Random bytes are drawn from the CSPRNG in blocks: one call per 512 temp names, not one per name. */
 let pool = Buffer.alloc(0)
@@ -28,8 +28,8 @@ function randomHex(digits: number): string {
   return hex
 }
 
-function writerPart(writer: WriterIdentity, txid: string): string {
-  const tx = txid ? '-t' : ''
+function writerPart(writer: WriterIdentity, txid: string, journalTag: string | undefined): string {
+  const tx = txid ? (journalTag === undefined ? '-t' : `-j${journalTag}`) : ''
   const thread = writer.thread ? `_${writer.thread.toString(36)}` : ''
   return `${writer.pid.toString(36)}${thread}-${writer.start.toString(36)}-${writer.world}${tx}`
 }
@@ -39,12 +39,18 @@ function writerPart(writer: WriterIdentity, txid: string): string {
  * (pid and start time in base 36, and the hash of host, boot id and pid namespace, see `fs/proc.ts`)
  * so that the temps of dead writers can be told from those of live ones; always within NAME_MAX
  * bytes (the target's name is shortened when needed). A transaction's temps start their random part
- * with its `txid` (8 hex digits), so recovery can find them, and end their writer part with `-t`.
- * `writer` defaults to this process. Example: `/data/.config.json.3f9c0e7a1b2d4c5e.1bx-8kq2-9e1f03aa.dwtmp`.
+ * with its `txid` (8 hex digits), so recovery can find them, and end their writer part with `-t`
+ * (journaled in a `.durable-write` of an ancestor directory) or `-j<tag>` (journaled in a custom
+ * `journalDir`, which only `recover` with that journalDir can see; the tag is {@link journalTagFor}). `writer` defaults to this process. Example: `/data/.config.json.3f9c0e7a1b2d4c5e.1bx-8kq2-9e1f03aa.dwtmp`.
  */
-export function tempPathFor(target: string, txid = '', writer: WriterIdentity = selfWriter()): string {
+export function tempPathFor(
+  target: string,
+  txid = '',
+  writer: WriterIdentity = selfWriter(),
+  journalTag?: string,
+): string {
   const rand = txid + randomHex(RANDOM_HEX - txid.length)
-  const who = writerPart(writer, txid)
+  const who = writerPart(writer, txid, journalTag)
   const room = NAME_MAX - (1 + 1 + RANDOM_HEX + 1 + who.length + SUFFIX.length)
   return join(dirname(target), `.${truncateUtf8(basename(target), room)}.${rand}.${who}${SUFFIX}`)
 }
@@ -70,6 +76,20 @@ export function isTempOf(name: string, txid: string): boolean {
 /** True for a temp name that says it belongs to a transaction (version 0.1 names do not say). */
 export function isTransactionTemp(name: string): boolean {
   return TEMP_NAME.exec(name)?.[6] !== undefined
+}
+
+/**
+ * Tags a custom journal in the names of its transaction's temps in `dir`: 6 hex digits of the hash of
+ * the path from `dir` to the journal, which a move or a copy of the whole tree keeps.
+ */
+export function journalTagFor(dir: string, journalDir: string): string {
+  return createHash('sha256').update(relative(dir, journalDir)).digest('hex').slice(0, 6)
+}
+
+/** The custom-journal tag of a transaction temp's name; undefined for other names. */
+export function journalTagOf(name: string): string | undefined {
+  const part = TEMP_NAME.exec(name)?.[6]
+  return part?.startsWith('-j') ? part.slice(2) : undefined
 }
 
 /** The transaction id a transaction temp's name carries; undefined for other names. */

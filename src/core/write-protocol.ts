@@ -30,7 +30,7 @@ import { beginTemp, endTemp } from './in-flight.js'
 import { makeDirs } from './make-dirs.js'
 import { isRoot, type Ownership, ownershipFor } from './ownership.js'
 import { checkRootOfDirs, resolveTarget, type Target } from './resolve-target.js'
-import { tempPathFor } from './temp-file.js'
+import { journalTagFor, tempPathFor } from './temp-file.js'
 
 /** Everything needed to put new content into a temp file beside its target. */
 export interface TempPlan {
@@ -43,6 +43,8 @@ export interface TempPlan {
   onTempFile?: ((tempPath: string) => void) | undefined
   /** Transaction id to embed in the temp name, so recovery can find the temps of a transaction. */
   txid?: string | undefined
+  /** The custom `journalDir` of the transaction, tagged in the temp name (see `journalTagFor`). */
+  customJournal?: string | undefined
 }
 
 /** A complete, synced temp file waiting to be renamed over its target. */
@@ -69,7 +71,9 @@ export function* dropTemp(temp: string): Steps<void> {
 /** Opens a fresh temp file with O_EXCL and mode 0600, creating parent directories when allowed. */
 function* openTemp(plan: TempPlan): Steps<{ fd: number; temp: string }> {
   for (let attempt = 0; ; attempt++) {
-    const temp = tempPathFor(plan.target, plan.txid)
+    const tag =
+      plan.customJournal === undefined ? undefined : journalTagFor(dirname(plan.target), plan.customJournal)
+    const temp = tempPathFor(plan.target, plan.txid, undefined, tag)
     // In flight from before it exists, so that no sweep of this thread takes it for abandoned.
     beginTemp(temp)
     try {

@@ -59,6 +59,8 @@ export interface TxPlan {
   txid: string
   /** The journal and its scope (every target lies below `scope.real`). */
   scope: Scope
+  /** Set when the journal is a custom `journalDir`, not a `.durable-write` of an ancestor of the targets. */
+  customJournal?: boolean | undefined
   items: readonly TxItem[]
   durable: boolean
   concurrency: number
@@ -124,6 +126,7 @@ function* stage(d: Decided, plan: TxPlan): Steps<Staged> {
     signal: plan.signal,
     onTempFile: o.onTempFile,
     txid: plan.txid,
+    customJournal: plan.customJournal ? plan.scope.journalDir : undefined,
   })
 }
 
@@ -277,7 +280,7 @@ export function* commitTransaction(plan: TxPlan): Steps<TxFileOutcome[]> {
   for (const dir of dirs) {
     if (!(o.sweeps ?? writeSweeps).due(o.fs ?? nodeFs(), dir)) continue
     yield* sweepDeadTemps(dir, o.tempLiveness)
-    yield* sweepTransactionTemps(dir, o.tempLiveness ?? defaultTempLiveness)
+    yield* sweepTransactionTemps(dir, o.tempLiveness ?? defaultTempLiveness, [scope.journalDir])
   }
   const stagedOf = new Map(writes.map((d, i) => [d, staged[i]]))
   return decided.map((d) => outcomeOf(d, stagedOf.get(d)))
@@ -329,7 +332,7 @@ function* completeOrThrow(plan: TxPlan, mpath: string, manifest: Manifest, cause
   const targets = manifest.entries.map((e) => join(plan.scope.real, ...e.target.split('/')))
   const retried = yield* settle(
     raw.kind === 'valid'
-      ? rollForwardManifest(plan.scope, plan.txid, mpath, raw.manifest, report)
+      ? rollForwardManifest(plan.scope, plan.txid, mpath, raw.manifest, report, Number.POSITIVE_INFINITY)
       : (function* () {})(),
   )
   if (!retried.ok) throw incomplete(mpath, targets, cause, 'renaming its files into place')

@@ -1,6 +1,13 @@
 import { dirname, join, sep } from 'node:path'
 import { LIBRARY_DIRNAME } from '../core/library-dir.js'
-import { isTempName, isTempOf, txidOfTemp } from '../core/temp-file.js'
+import {
+  isTempName,
+  isTempOf,
+  isTransactionTemp,
+  journalTagFor,
+  journalTagOf,
+  txidOfTemp,
+} from '../core/temp-file.js'
 import type { TempLiveness } from '../core/temp-liveness.js'
 import type { Steps } from '../steps/op.js'
 import { ignoring, lstat, readdir, unlink } from '../steps/vocabulary.js'
@@ -36,14 +43,21 @@ export function txidOf(name: string): string | undefined {
  * symlink, never inside a journal directory): those of transaction `txid`, or those `judge` calls
  * abandoned. Returns how many.
  */
-export function* removeTemps(dir: string, which: { txid: string } | { judge: TempLiveness }): Steps<number> {
+export function* removeTemps(
+  dir: string,
+  which: { txid: string } | { judge: TempLiveness; journals: readonly string[] },
+): Steps<number> {
   const names = yield* ignoring(readdir(dir), ['ENOENT', 'ENOTDIR', 'EACCES'], [] as string[])
   let removed = 0
   for (const name of names) {
     const path = join(dir, name)
     if ('txid' in which ? isTempOf(name, which.txid) : isTempName(name)) {
       const st = yield* ignoring(lstat(path), ['ENOENT'], undefined)
-      if (st?.isFile() && ('txid' in which || which.judge(name, st.mtimeMs) === 'dead')) {
+      const remove =
+        st?.isFile() === true &&
+        ('txid' in which ||
+          (which.judge(name, st.mtimeMs) === 'dead' && !(yield* transactionNeeds(dir, name, which.journals))))
+      if (remove) {
         yield* ignoring(unlink(path), ['ENOENT'], undefined)
         removed++
       }
@@ -59,32 +73,50 @@ export function* removeTemps(dir: string, which: { txid: string } | { judge: Tem
 /** Directories a scan for temps and journals never enters. */
 export const SKIPPED_DIRS = new Set(['node_modules', '.git', JOURNAL_DIRNAME])
 
-/** True when a journal in `dir` or one of its ancestors holds a manifest of transaction `txid`. */
-function* manifestAbove(dir: string, txid: string): Steps<boolean> {
+/**
+ * True when the transaction temp `name` in `dir` may still be needed by a committed transaction: a
+ * manifest of its txid is in a journal of `dir` or of an ancestor (its transaction's default
+ * journal), or in one of `journals`. A temp of a custom-journal transaction is needed unless one of
+ * `journals` was named and none holds its manifest (that journal is nowhere else to be found).
+ * Only names are looked up, nothing is read.
+ */
+function* transactionNeeds(dir: string, name: string, journals: readonly string[]): Steps<boolean> {
+  const txid = txidOfTemp(name)
+  if (txid === undefined) return false
+  const manifest = `${txid}${MANIFEST_SUFFIX}`
+  const has = (journal: string) => ignoring(lstat(join(journal, manifest)), ['ENOENT', 'ENOTDIR'], undefined)
+  const tag = journalTagOf(name)
+  if (tag !== undefined) {
+    // Only the custom journal it names can say; one that is not among `journals` is not known here.
+    const own = journals.find((j) => journalTagFor(dir, j) === tag)
+    return own === undefined || (yield* has(own)) !== undefined
+  }
+  for (const j of journals) if (yield* has(j)) return true
   for (let d = dir; ; d = dirname(d)) {
-    const m = join(d, JOURNAL_DIRNAME, `${txid}${MANIFEST_SUFFIX}`)
-    if (yield* ignoring(lstat(m), ['ENOENT', 'ENOTDIR'], undefined)) return true
+    if (yield* has(join(d, JOURNAL_DIRNAME))) return true
     if (dirname(d) === d) return false
   }
 }
 
 /**
- * Removes, in `dir` (not below it), the temps of transactions whose writers are dead and whose
- * transaction has no manifest in a journal of `dir` or its ancestors: they never reached their commit
- * point (or completed), so nothing will ever rename them. A transaction with a custom `journalDir`
- * elsewhere is not seen here; `recover` with that journalDir handles it. Swallows its own errors.
+ * Removes, in `dir` (not below it), the temps of transactions whose writers are dead and that no
+ * committed transaction needs (see `transactionNeeds`): they never reached their commit point, or
+ * completed without them. Swallows its own errors.
  */
-export function* sweepTransactionTemps(dir: string, judge: TempLiveness): Steps<number> {
+export function* sweepTransactionTemps(
+  dir: string,
+  judge: TempLiveness,
+  journals: readonly string[] = [],
+): Steps<number> {
   let removed = 0
   try {
     for (const name of yield* readdir(dir)) {
-      const txid = txidOfTemp(name)
-      if (txid === undefined) continue
+      if (!isTransactionTemp(name)) continue
       const path = join(dir, name)
       try {
         const st = yield* lstat(path)
         if (!st.isFile() || judge(name, st.mtimeMs) !== 'dead') continue
-        if (yield* manifestAbove(dir, txid)) continue
+        if (yield* transactionNeeds(dir, name, journals)) continue
         yield* unlink(path)
         removed++
       } catch {

@@ -43,8 +43,9 @@ const HASH = /^[0-9a-f]{64}$/
 
 /** Splits a scope-relative path into its segments; undefined unless every segment is a plain name. */
 function segmentsOf(rel: unknown): string[] | undefined {
-  if (typeof rel !== 'string' || rel.length === 0 || rel.includes('\0') || rel.includes('\\'))
-    return undefined
+  if (typeof rel !== 'string' || rel.length === 0 || rel.includes('\0')) return undefined
+  // A backslash is an ordinary character of a POSIX file name, and a separator on Windows.
+  if (process.platform === 'win32' && rel.includes('\\')) return undefined
   const parts = rel.split('/')
   return parts.every((p) => p !== '' && p !== '.' && p !== '..') ? parts : undefined
 }

@@ -100,7 +100,10 @@ export function* recoverSteps(dir: string, report: RecoveryReport, plan: Recover
       if (release) yield* release()
     }
   }
-  report.tempFilesRemoved += yield* removeTemps(dir, { judge: plan.judge })
+  // A temp whose transaction still has a manifest somewhere (a journal above `root`, or a custom one
+  // not named) is kept: recovery of that journal needs it.
+  const named = plan.journalDir === undefined ? [] : [plan.journalDir]
+  report.tempFilesRemoved += yield* removeTemps(dir, { judge: plan.judge, journals: named })
   return report
 }
 

@@ -13,10 +13,16 @@ import { type CheckedEntry, checkManifest, type Scope } from './manifest-check.j
 export interface RecoveryConflict {
   /** The target, as it is now (written again after the transaction, by someone else). */
   path: string
-  /** Where the transaction's new content was kept for inspection; undefined for a removal. */
+  /** Where the transaction's new content was kept for inspection; undefined when there is none. */
   kept: string | undefined
   /** The interrupted transaction. */
   txid: string
+  /**
+   * `'written-again'`: the target changed after the transaction and keeps its content.
+   * `'temp-missing'`: the target still holds its old content but the transaction's temp is gone
+   * (removed by hand or by a tool): its new content is lost, and the transaction stays part old.
+   */
+  reason: 'written-again' | 'temp-missing'
 }
 
 /** What recovery did. */
@@ -44,15 +50,22 @@ export function emptyReport(): RecoveryReport {
 export const CONFLICTS_DIRNAME = 'conflicts'
 
 /** What a target holds: the hash of a regular file's content, null when absent, 'other' otherwise. */
-function* holding(path: string): Steps<string | null> {
+function* holding(path: string): Steps<{ hash: string | null; mtimeMs: number }> {
   const st = yield* ignoring(lstat(path), ['ENOENT', 'ENOTDIR'], undefined)
-  if (!st) return null
-  return st.isFile() ? contentHash(yield* readFile(path)) : 'other'
+  if (!st) return { hash: null, mtimeMs: 0 }
+  return { hash: st.isFile() ? contentHash(yield* readFile(path)) : 'other', mtimeMs: st.mtimeMs }
 }
 
-/** True when `now` is what the transaction saw before it (format-1 manifests did not record it). */
-function isOld(now: string | null, old: string | null | undefined): boolean {
-  return old === undefined || now === old
+/**
+ * True when the target holds what the transaction saw before it. Format-1 manifests did not record
+ * it: there, a target modified after the manifest was written counts as written again.
+ */
+function isOld(
+  now: { hash: string | null; mtimeMs: number },
+  old: string | null | undefined,
+  committedMs: number,
+): boolean {
+  return old === undefined ? now.mtimeMs <= committedMs : now.hash === old
 }
 
 function keptName(txid: string, index: number, target: string): string {
@@ -79,26 +92,32 @@ function* rollForward(
   entries: CheckedEntry[],
   scope: Scope,
   txid: string,
+  committedMs: number,
   report: RecoveryReport,
 ): Steps<void> {
   const dirs = new Set<string>()
   for (const [index, e] of entries.entries()) {
     dirs.add(dirname(e.target))
     if (e.op === 'write') {
-      if (!e.tempStat) continue
       const now = yield* holding(e.target)
-      if (now === e.hash || isOld(now, e.old)) {
+      if (!e.tempStat) {
+        // Renamed already, as a rule; but a target still old whose temp is gone lost its new content.
+        if (e.old !== undefined && e.old !== e.hash && now.hash === e.old)
+          report.conflicts.push({ path: e.target, kept: undefined, txid, reason: 'temp-missing' })
+        continue
+      }
+      if (now.hash === e.hash || isOld(now, e.old, committedMs)) {
         yield* rename(e.temp, e.target)
         continue
       }
       const kept = yield* keep(scope, txid, index, e.temp, e.target)
       dirs.add(dirname(kept))
-      report.conflicts.push({ path: e.target, kept, txid })
+      report.conflicts.push({ path: e.target, kept, txid, reason: 'written-again' })
     } else {
       const now = yield* holding(e.target)
-      if (now === null) continue
-      if (now === e.hash) yield* ignoring(unlink(e.target), ['ENOENT'], undefined)
-      else report.conflicts.push({ path: e.target, kept: undefined, txid })
+      if (now.hash === null) continue
+      if (now.hash === e.hash) yield* ignoring(unlink(e.target), ['ENOENT'], undefined)
+      else report.conflicts.push({ path: e.target, kept: undefined, txid, reason: 'written-again' })
     }
   }
   for (const dir of dirs) yield* ignoring(syncDir(dir), ['ENOENT', 'ENOTDIR'], undefined)
@@ -138,9 +157,10 @@ export function* rollForwardManifest(
   path: string,
   raw: RawManifest,
   report: RecoveryReport,
+  committedMs: number,
 ): Steps<void> {
   const entries = yield* checkManifest(raw, txid, path, scope)
-  yield* rollForward(entries, scope, txid, report)
+  yield* rollForward(entries, scope, txid, committedMs, report)
   report.rolledForward++
   yield* ignoring(unlink(path), ['ENOENT'], undefined)
   yield* syncDir(scope.journalDir)
@@ -163,7 +183,7 @@ export function* recoverJournal(scope: Scope, report: RecoveryReport): Steps<voi
     if (!st.isFile()) throw journalCorrupt(path, 'is not a regular file')
     const decoded = decodeManifest(yield* readFile(path), path)
     if (decoded.kind === 'valid') {
-      yield* rollForwardManifest(scope, txid, path, decoded.manifest, report)
+      yield* rollForwardManifest(scope, txid, path, decoded.manifest, report, st.mtimeMs)
       continue
     }
     // Not of our naming: not ours to act on.

@@ -163,6 +163,7 @@ export async function commitItems(
         ctx,
         recoverAndCommit(journalDir, root, recovered, {
           txid: newTxid(),
+          customJournal: tx.journalDir !== undefined,
           items,
           durable: ctx.options.durability === 'durable',
           concurrency: tx.concurrency,

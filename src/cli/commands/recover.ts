@@ -43,9 +43,11 @@ Prints what was done: transactions rolled forward and back, temp files removed, 
       for (const c of report.conflicts) {
         println(
           io,
-          c.kept === undefined
-            ? `Conflict: ${c.path} was written again after transaction ${c.txid} meant to remove it; it was kept.`
-            : `Conflict: ${c.path} was written again after transaction ${c.txid}; it was kept, and the transaction's content is in ${c.kept}.`,
+          c.reason === 'temp-missing'
+            ? `Conflict: ${c.path} still holds its old content, but the temp file with transaction ${c.txid}'s new content is gone; restore the file from a backup if it must match the rest of the transaction.`
+            : c.kept === undefined
+              ? `Conflict: ${c.path} was written again after transaction ${c.txid} meant to remove it; it was kept.`
+              : `Conflict: ${c.path} was written again after transaction ${c.txid}; it was kept, and the transaction's content is in ${c.kept}.`,
         )
       }
     }

@@ -16,6 +16,9 @@ const suites = [
   'test/core/faults.test.ts',
   'test/txn/recover-anywhere.test.ts',
   'test/txn/crafted-manifest.test.ts',
+  'test/txn/recover-adversarial.test.ts',
+  'test/txn/dead-transactions.test.ts',
+  'test/reliability/dead-writers.test.ts',
 ].filter((p) => existsSync(join(root, p)))
 
 const work = mkdtempSync(join(tmpdir(), 'durable-write-reliability-'))
@@ -124,7 +127,8 @@ what POSIX says (on macOS libuv uses F_FULLFSYNC); a disk that lies about flushe
    as parents, NUL bytes, names over NAME_MAX, root escapes, symlink loops, aborted signals, edits that
    match nothing or twice; each gets a stable error code, the directory tree is unchanged (paths, modes,
    sizes, contents) and no file descriptor leaks.
-6. **Misuse and attack** (test/txn/recover-anywhere.test.ts, test/txn/crafted-manifest.test.ts, the
+6. **Misuse and attack** (test/txn/recover-anywhere.test.ts, test/txn/crafted-manifest.test.ts,
+   test/txn/recover-adversarial.test.ts, the
    explorer's recovery from rotating directories, and the SIGKILL loop recovering from rotating
    directories): I6–I8 on the real disk, with manifests crafted by hand.
 

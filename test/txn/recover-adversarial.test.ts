@@ -7,6 +7,7 @@ import { contentHash } from '../../src/txn/manifest.js'
 import { errorOf } from '../core/write-api.js'
 import { deadWriter } from '../helpers/dead-writer.js'
 import { faultyFs } from '../helpers/fault-fs.js'
+import { reportFigure } from '../helpers/report.js'
 import { tempDir, tempFilesIn } from '../helpers/tmp.js'
 
 /**
@@ -143,5 +144,6 @@ describe('a format-1 manifest (absolute paths, no old versions)', () => {
     expect(report.conflicts.map((c) => [c.path, c.reason])).toEqual([[target, 'written-again']])
     expect(readFileSync(target, 'utf8')).toBe('the user wrote this later')
     expect(readdirSync(join(dir, '.durable-write', 'conflicts'))).toHaveLength(1)
+    reportFigure('I7 stale roll-forwards refused (files written again kept)', 1, 'format-1 manifest')
   })
 })

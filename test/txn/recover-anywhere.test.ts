@@ -202,6 +202,10 @@ describe('no lost update', () => {
       for (const c of stats.recovered.conflicts)
         expect(readFileSync(c.kept!, 'utf8')).toBe('v2 (transaction)')
       expect(tempFilesIn(dir)).toEqual([])
+      reportFigure(
+        'I7 stale roll-forwards refused (files written again kept)',
+        stats.recovered.conflicts.length,
+      )
     },
   )
 

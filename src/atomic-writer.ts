@@ -154,11 +154,16 @@ export class AtomicWriter extends WriterCore {
     const abs = toAbsolutePath(path)
     checkUpdater(fn)
     const ctx = this.begin({ lock: resolveLockOptions(options ?? true, 'options') })
-    return this.holdingLock(abs, ctx, async () => {
-      const result = await fn()
-      await this.run(ctx, ctx.options.guard!.check())
-      return result
-    })
+    return this.holdingLock(
+      abs,
+      ctx,
+      async () => {
+        const result = await fn()
+        await this.run(ctx, ctx.options.guard!.check())
+        return result
+      },
+      true,
+    )
   }
 
   /**

@@ -3,47 +3,21 @@ import { createRequire } from 'node:module'
 import gfs from 'graceful-fs'
 import type { LockOptions as PlLockOptions } from 'proper-lockfile'
 import { publish } from '../diagnostics.js'
-import { invalidArgType, invalidArgValue, LockCompromisedError, LockedError } from '../errors.js'
+import { LockCompromisedError, LockedError, LockReentrantError } from '../errors.js'
 import type { Steps } from '../steps/op.js'
 import { callUser } from '../steps/vocabulary.js'
 import { forgetHeld, lockFs, markExit, noteHeld, releasingWith } from './lock-fs.js'
+import type { ResolvedLockOptions, RetryOptions } from './lock-options.js'
 import { newToken, readRecord, reapIfDead, writeRecord } from './lock-owner.js'
 import { lockPathFor } from './side-name.js'
 
-/** Retry policy while a lock is held by someone else (the `retry` package's options). */
-export interface RetryOptions {
-  retries?: number
-  factor?: number
-  minTimeout?: number
-  maxTimeout?: number
-  randomize?: boolean
-}
-
-/** Options of the cross-process lock (proper-lockfile). */
-export interface LockOptions {
-  /**
-   * A lock not refreshed for this many milliseconds is stale and may be taken over (at least 2000).
-   * The holder refreshes it every `stale / 2` ms while its event loop runs.
-   * @default 10000
-   */
-  stale?: number | undefined
-  /**
-   * How long to keep trying while another process holds the lock: a count or retry options.
-   * @default { retries: 100, factor: 1.3, minTimeout: 5, maxTimeout: 200, randomize: true }
-   */
-  retries?: number | RetryOptions | undefined
-  /**
-   * Called when the lock is lost while held. Whatever it does, a write not yet committed under the
-   * lock fails with `ERR_LOCK_COMPROMISED` rather than commit without it; the process never crashes.
-   */
-  onCompromised?: ((err: Error) => void) | undefined
-}
-
-/** The one place lock defaults live. */
-export const LOCK_DEFAULTS = {
-  stale: 10_000,
-  retries: { retries: 100, factor: 1.3, minTimeout: 5, maxTimeout: 200, randomize: true },
-} as const
+export {
+  LOCK_DEFAULTS,
+  type LockOptions,
+  type ResolvedLockOptions,
+  type RetryOptions,
+  resolveLockOptions,
+} from './lock-options.js'
 
 /** A held lock. `check()` is run right before a commit and fails if the lock is no longer ours. */
 export interface HeldLock {
@@ -63,52 +37,40 @@ function lib(): ProperLockfile {
   return properLockfile
 }
 
-/** LockOptions with defaults applied. */
-export interface ResolvedLockOptions {
-  stale: number
-  retries: number | RetryOptions
-  onCompromised: ((err: Error) => void) | undefined
-}
-
-/** Validates LockOptions (`true` means all defaults). */
-export function resolveLockOptions(value: unknown, name = 'options.lock'): ResolvedLockOptions {
-  if (value === true || value === undefined) return { ...LOCK_DEFAULTS, onCompromised: undefined }
-  if (typeof value !== 'object' || value === null)
-    throw invalidArgType(name, 'true or a LockOptions object', value)
-  const o = value as LockOptions
-  if (o.stale !== undefined && (typeof o.stale !== 'number' || !Number.isFinite(o.stale) || o.stale < 0)) {
-    throw typeof o.stale === 'number'
-      ? invalidArgValue(`${name}.stale`, 'a number of milliseconds >= 0', o.stale)
-      : invalidArgType(`${name}.stale`, 'a number of milliseconds', o.stale)
-  }
-  const r = o.retries
-  if (r !== undefined && typeof r !== 'object' && !(Number.isInteger(r) && r >= 0)) {
-    throw invalidArgValue(`${name}.retries`, 'an integer >= 0 or retry options', r)
-  }
-  if (o.onCompromised !== undefined && typeof o.onCompromised !== 'function') {
-    throw invalidArgType(`${name}.onCompromised`, 'a function', o.onCompromised)
-  }
-  return {
-    stale: Math.max(o.stale ?? LOCK_DEFAULTS.stale, 2000),
-    retries: r ?? LOCK_DEFAULTS.retries,
-    onCompromised: o.onCompromised,
-  }
+/** A lock this async context holds; `reentrant` when writes inside may re-enter it (`withLock`). */
+interface Hold {
+  lock: HeldLock
+  reentrant: boolean
 }
 
 /** Locks this async context already holds, so a write inside `withLock` on the same path re-enters. */
-const held = new AsyncLocalStorage<Map<string, HeldLock>>()
+const held = new AsyncLocalStorage<Map<string, Hold>>()
 
-/** Runs `fn` with `lock` registered as held by this async context. */
-export function runHolding<T>(lock: HeldLock, fn: () => T): T {
+/**
+ * Runs `fn` with `lock` registered as held by this async context. Only a `reentrant` hold (withLock)
+ * lets writes to the same path inside `fn` re-enter it; inside any other (a write in progress, whose
+ * user callbacks such as `update`'s `fn` run while it is pending) they fail with ERR_LOCK_REENTRANT.
+ */
+export function runHolding<T>(lock: HeldLock, fn: () => T, reentrant = false): T {
   const outer = held.getStore()
   const map = new Map(outer)
-  map.set(lock.lockPath, lock)
+  map.set(lock.lockPath, { lock, reentrant })
   return held.run(map, fn)
 }
 
 /** The lock this async context already holds on `target`, if any. */
 export function heldLock(target: string): HeldLock | undefined {
-  return held.getStore()?.get(lockPathFor(target))
+  return held.getStore()?.get(lockPathFor(target))?.lock
+}
+
+/** Throws ERR_LOCK_REENTRANT when this async context is inside a write in progress on `target`. */
+export function refuseReentry(target: string): void {
+  const hold = held.getStore()?.get(lockPathFor(target))
+  if (!hold || hold.reentrant) return
+  throw new LockReentrantError(
+    `${target} is being written by an enclosing update (or another write under its lock) in this async context; a write to the same path from inside its callback would deadlock. Return the new content from the callback instead.`,
+    { path: target },
+  )
 }
 
 function lockedError(target: string, lockPath: string, cause: unknown): LockedError {
@@ -125,17 +87,28 @@ function lockedError(target: string, lockPath: string, cause: unknown): LockedEr
   )
 }
 
+/** Marks the lock lost and tells `onCompromised`, once, whoever noticed first (a refresh or a check). */
+function lose(state: { compromised?: Error }, o: ResolvedLockOptions, err: Error): void {
+  if (state.compromised) return
+  state.compromised = err
+  try {
+    o.onCompromised?.(err)
+  } catch {
+    // A throwing handler must not crash the process from a timer.
+  }
+}
+
 function makeHeld(
   target: string,
   lockPath: string,
   token: string,
-  stale: number,
+  options: ResolvedLockOptions,
   state: { compromised?: Error },
   releaseFn: () => Promise<void> | void,
 ): HeldLock {
   const compromised = (cause: unknown) =>
     new LockCompromisedError(
-      `The lock on ${target} was lost before the write was committed (taken over after ${stale} ms without refresh, or removed by another process); the write was not committed.`,
+      `The lock on ${target} was lost before the write was committed (taken over after ${options.stale} ms without refresh, or removed by another process); the write was not committed.`,
       { path: target, cause },
     )
   let released = false
@@ -150,7 +123,7 @@ function makeHeld(
       const record = yield* callUser(() => readRecord(lockPath))
       if (record?.token !== token) {
         // Removed, or now another acquisition's lock: releasing must leave it alone.
-        state.compromised ??= new Error(`${lockPath} was removed or taken over by another process.`)
+        lose(state, options, new Error(`${lockPath} was removed or taken over by another process.`))
         throw compromised(undefined)
       }
     },
@@ -183,14 +156,7 @@ function plOptions(o: ResolvedLockOptions, state: { compromised?: Error }, lockP
     lockfilePath: lockPath,
     fs: lockFs,
     retries: 0,
-    onCompromised: (err) => {
-      state.compromised = err
-      try {
-        o.onCompromised?.(err)
-      } catch {
-        // A throwing handler must not crash the process from a timer.
-      }
-    },
+    onCompromised: (err) => lose(state, o, err),
   }
 }
 
@@ -227,7 +193,7 @@ function finish(
     releasingWith(lockPath, token, release).catch(() => {})
     return undefined
   }
-  return makeHeld(target, lockPath, token, options.stale, state, release)
+  return makeHeld(target, lockPath, token, options, state, release)
 }
 
 /** After an attempt found the lock held: true when it was a dead holder's, now marked for takeover. */

@@ -1,6 +1,6 @@
 import gfs from 'graceful-fs'
 import { judgeProcess } from '../fs/proc.js'
-import { readRecord, removeRecord } from './lock-owner.js'
+import { readRecord, removeRecord, writeRecord } from './lock-owner.js'
 
 /**
  * The fs proper-lockfile works through. proper-lockfile removes a lock directory in two cases, with
@@ -8,7 +8,8 @@ import { readRecord, removeRecord } from './lock-owner.js'
  * owner record inside the directory tells them apart and decides:
  *
  * - releasing (or exiting): the directory is removed only while its record carries our token; a
- *   lock that is not ours any more is left alone;
+ *   lock that is not ours any more is left alone; a directory that cannot be removed gets a record
+ *   marked released, which the next caller takes at once;
  * - taking over: never while the recorded holder lives on this host (the attempt fails as held,
  *   `ELOCKED`, whatever `stale` says); otherwise the record goes first, then the directory.
  */
@@ -50,13 +51,27 @@ export function markExit(): void {
 function removeLockDir(lockPath: string): void {
   const token = releasing.get(lockPath) ?? (exiting ? held.get(lockPath) : undefined)
   const record = readRecord(lockPath)
-  if (token !== undefined) {
-    if (record?.token !== token) return
-  } else if (record && judgeProcess(record) === 'live') {
-    throw Object.assign(new Error(`Lock ${lockPath} is held by a live process.`), { code: 'ELOCKED' })
+  if (token === undefined) {
+    if (record && !record.released && judgeProcess(record) === 'live') {
+      throw Object.assign(new Error(`Lock ${lockPath} is held by a live process.`), { code: 'ELOCKED' })
+    }
+    removeRecord(lockPath)
+    gfs.rmdirSync(lockPath)
+    return
   }
+  if (record?.token !== token) return
   removeRecord(lockPath)
-  gfs.rmdirSync(lockPath)
+  try {
+    gfs.rmdirSync(lockPath)
+  } catch (err) {
+    // Left behind: say it is released, so that the next caller takes it at once.
+    try {
+      writeRecord(lockPath, token, true)
+    } catch {
+      // Without a record it goes stale by time alone.
+    }
+    throw err
+  }
 }
 
 /** graceful-fs with the `rmdir` above. */

@@ -18,6 +18,8 @@ import { judgeProcess, type Liveness, type ProcessRecord, selfRecord } from '../
 export interface OwnerRecord extends ProcessRecord {
   /** Random, unique to one acquisition. */
   token: string
+  /** Set when the holder released the lock but could not remove its directory: free to take at once. */
+  released?: true
 }
 
 /** The holder of a lock as far as this process can tell. */
@@ -40,9 +42,10 @@ export function newToken(): string {
  * Writes this process's record with `token` into the lock directory it just created. Throws (EEXIST,
  * ENOENT, ...) when the directory is not ours any more: the acquisition then failed.
  */
-export function writeRecord(lockPath: string, token: string): void {
+export function writeRecord(lockPath: string, token: string, released = false): void {
   const { O_CREAT, O_EXCL, O_WRONLY, O_NOFOLLOW } = gfs.constants
   const record: OwnerRecord = { ...selfRecord(), token }
+  if (released) record.released = true
   // Creating a file changes the directory's mtime, which proper-lockfile takes for its own: restore it.
   const { atime, mtime } = gfs.statSync(lockPath)
   const fd = gfs.openSync(recordPath(lockPath), O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW, 0o644)
@@ -64,7 +67,8 @@ function isRecord(value: unknown): value is OwnerRecord {
     typeof r.pid === 'number' &&
     typeof r.start === 'number' &&
     typeof r.token === 'string' &&
-    r.token.length > 0
+    r.token.length > 0 &&
+    (r.released === undefined || r.released === true)
   )
 }
 
@@ -93,10 +97,11 @@ export function readRecord(lockPath: string): OwnerRecord | undefined {
   }
 }
 
-/** Judges the holder of the lock directory `lockPath` by its record. */
+/** Judges the holder of the lock directory `lockPath` by its record; a released lock has none left ('dead'). */
 export function holderOf(lockPath: string): Holder {
   const record = readRecord(lockPath)
-  return record ? judgeProcess(record) : 'ownerless'
+  if (!record) return 'ownerless'
+  return record.released ? 'dead' : judgeProcess(record)
 }
 
 /** Removes the record of the lock directory `lockPath` (absent is fine). */
@@ -109,7 +114,7 @@ export function removeRecord(lockPath: string): void {
 }
 
 /**
- * When the lock directory `lockPath` has a dead holder, marks it stale so that the next attempt takes
+ * When the lock directory `lockPath` has a dead holder (or was released but left behind), marks it stale so that the next attempt takes
  * it at once. True if it did. A lock without a valid record (a holder between its mkdir and its
  * record, another host, an older version) is left to staleness.
  */

@@ -19,6 +19,7 @@ import {
   type HeldLock,
   heldLock,
   type ResolvedLockOptions,
+  refuseReentry,
   runHolding,
 } from './file-lock.js'
 import { GroupCommit } from './group-commit.js'
@@ -111,9 +112,10 @@ export class WriterCore {
    * again right before the commit (`options.guard`).
    * @internal
    */
-  async holdingLock<T>(abs: string, ctx: CallContext, task: () => Promise<T>): Promise<T> {
+  async holdingLock<T>(abs: string, ctx: CallContext, task: () => Promise<T>, reentrant = false): Promise<T> {
+    refuseReentry(abs)
     const lockOptions = this.#lockToTake(abs, ctx)
-    if (!lockOptions) return task()
+    if (!lockOptions) return ctx.options.guard ? runHolding(ctx.options.guard, task, reentrant) : task()
     let lock: HeldLock
     try {
       lock = await acquire(abs, lockOptions)
@@ -124,7 +126,7 @@ export class WriterCore {
     }
     this.#taken(ctx, lock)
     try {
-      return await runHolding(lock, task)
+      return await runHolding(lock, task, reentrant)
     } finally {
       await lock.release()
     }
@@ -132,8 +134,9 @@ export class WriterCore {
 
   /** The synchronous twin of {@link holdingLock}. @internal */
   holdingLockSync<T>(abs: string, ctx: CallContext, task: () => T): T {
+    refuseReentry(abs)
     const lockOptions = this.#lockToTake(abs, ctx)
-    if (!lockOptions) return task()
+    if (!lockOptions) return ctx.options.guard ? runHolding(ctx.options.guard, task) : task()
     let lock: HeldLock
     try {
       lock = acquireSync(abs, lockOptions)
@@ -144,7 +147,7 @@ export class WriterCore {
     }
     this.#taken(ctx, lock)
     try {
-      return task()
+      return runHolding(lock, task)
     } finally {
       lock.releaseSync()
     }
@@ -172,6 +175,7 @@ export class WriterCore {
     channel: ChannelName = 'write',
   ): Promise<StatsOf<O>> {
     const abs = toAbsolutePath(path)
+    refuseReentry(abs)
     const ctx = this.begin(options)
     const steps = protocol(abs, ctx)
     return this.serialize(abs, async () => {
@@ -189,6 +193,7 @@ export class WriterCore {
     channel: ChannelName = 'write',
   ): StatsOf<O> {
     const abs = toAbsolutePath(path)
+    refuseReentry(abs)
     const ctx = this.begin(options)
     const steps = protocol(abs, ctx)
     const stats = this.stats(

@@ -22,20 +22,26 @@ function existing(content: string) {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-/** Runs node in a new pid namespace, after a few processes there so that its pid is not 1. */
-const inPidNamespace = [
-  'unshare',
-  '--pid',
-  '--fork',
-  'sh',
-  '-c',
-  'for i in 1 2 3 4 5 6 7 8 9 10 11 12; do /bin/true; done; exec "$@"',
-  'sh',
-]
+/**
+ * Runs node in a new pid namespace under a pid that no process of ours has, so that a holder judged
+ * by its pid alone would look dead here.
+ */
+function inPidNamespace(): string[] {
+  let pid = 20_000
+  while (existsSync(`/proc/${pid}`) || existsSync(`/proc/${pid + 1}`)) pid += 7
+  const script = `echo ${pid} > /proc/sys/kernel/ns_last_pid; "$@"`
+  return ['unshare', '--pid', '--fork', '--mount-proc', 'sh', '-c', script, 'sh']
+}
 
 function unshareWorks(): boolean {
   try {
-    execFileSync('unshare', ['--pid', '--fork', 'true'], { stdio: 'ignore' })
+    execFileSync(
+      'unshare',
+      ['--pid', '--fork', '--mount-proc', 'sh', '-c', 'echo 20000 > /proc/sys/kernel/ns_last_pid'],
+      {
+        stdio: 'ignore',
+      },
+    )
     return true
   } catch {
     return false
@@ -76,7 +82,8 @@ describe('a lock whose holder is alive on this host', () => {
     const holder = startChild(holdLock, [JSON.stringify({ file, stale: STALE })])
     await holder.line('locked')
     holder.kill('SIGSTOP')
-    await sleep(STALE + 500)
+    // proper-lockfile stamps a fresh lock up to 1 s ahead: wait until it is surely stale.
+    await sleep(STALE + 1500)
     const err = await errorOf(() => withLock(file, async () => 'taken', { stale: STALE, retries: 0 }))
     expect(err.code).toBe('ERR_LOCKED')
     holder.kill('SIGCONT')
@@ -97,16 +104,19 @@ describe('a lock whose holder is alive on this host', () => {
   })
 })
 
-describe.skipIf(!unshareWorks())('a lock held from another pid namespace (needs unshare --pid)', () => {
-  it('is never declared dead: it is taken over only once stale', async () => {
-    const { file, lockPath } = existing('before')
-    const holder = startChild(holdLock, [JSON.stringify({ file, stale: STALE })], inPidNamespace)
-    await holder.line('locked')
-    const err = await errorOf(() => withLock(file, async () => 'taken', { stale: STALE, retries: 0 }))
-    expect(err.code).toBe('ERR_LOCKED')
-    expect(existsSync(lockPath)).toBe(true)
-    holder.send('release')
-    await succeeded(holder)
-    await expect(withLock(file, async () => 'free', { retries: 0 })).resolves.toBe('free')
-  })
-})
+describe.skipIf(!unshareWorks())(
+  'a lock held from another pid namespace (needs root for unshare --pid --mount-proc)',
+  () => {
+    it('is never declared dead: it is taken over only once stale', async () => {
+      const { file, lockPath } = existing('before')
+      const holder = startChild(holdLock, [JSON.stringify({ file, stale: STALE })], inPidNamespace())
+      await holder.line('locked')
+      const err = await errorOf(() => withLock(file, async () => 'taken', { stale: STALE, retries: 0 }))
+      expect(err.code).toBe('ERR_LOCKED')
+      expect(existsSync(lockPath)).toBe(true)
+      holder.send('release')
+      await succeeded(holder)
+      await expect(withLock(file, async () => 'free', { retries: 0 })).resolves.toBe('free')
+    })
+  },
+)

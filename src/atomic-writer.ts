@@ -154,11 +154,16 @@ export class AtomicWriter extends WriterCore {
     const { root, lock } = splitLockOptions(options)
     const ctx = this.begin({ lock: resolveLockOptions(lock, 'options'), root })
     if (ctx.options.root !== undefined) await this.run(ctx, checkRoot(abs, ctx.options.root))
-    return this.holdingLock(abs, ctx, async () => {
-      const result = await fn()
-      await this.run(ctx, ctx.options.guard!.check())
-      return result
-    })
+    return this.holdingLock(
+      abs,
+      ctx,
+      async () => {
+        const result = await fn()
+        await this.run(ctx, ctx.options.guard!.check())
+        return result
+      },
+      true,
+    )
   }
 
   /**

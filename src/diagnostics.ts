@@ -1,7 +1,7 @@
 import { channel } from 'node:diagnostics_channel'
 
 /** Names of the diagnostics channels durable-write publishes on (API.md §10). */
-export type ChannelName = 'write' | 'edit' | 'batch' | 'transaction' | 'recover' | 'queue'
+export type ChannelName = 'write' | 'edit' | 'batch' | 'transaction' | 'recover' | 'queue' | 'lock'
 
 /**
  * Publishes `message` on `durable-write:<name>`; costs one property read when nobody subscribes.

@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'ERR_CONFLICT'
   | 'ERR_LOCKED'
   | 'ERR_LOCK_COMPROMISED'
+  | 'ERR_LOCK_REENTRANT'
   | 'ERR_SERIALIZE'
   | 'ERR_VALIDATION'
   | 'ERR_OUTSIDE_ROOT'
@@ -120,6 +121,17 @@ export class LockCompromisedError extends DurableWriteError {
   constructor(message: string, details: ErrorDetails) {
     super('ERR_LOCK_COMPROMISED', message, details)
     this.name = 'LockCompromisedError'
+  }
+}
+
+/**
+ * `ERR_LOCK_REENTRANT`: a write to a path from inside the callback of `update`/`updateJson` on that
+ * same path (the write would deadlock, or be overwritten by the pending update).
+ */
+export class LockReentrantError extends DurableWriteError {
+  constructor(message: string, details: ErrorDetails) {
+    super('ERR_LOCK_REENTRANT', message, details)
+    this.name = 'LockReentrantError'
   }
 }
 

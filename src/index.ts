@@ -40,6 +40,7 @@ export {
   type ErrorDetails,
   LockCompromisedError,
   LockedError,
+  LockReentrantError,
   OutsideRootError,
   ParseError,
   SerializeError,

@@ -2,46 +2,22 @@ import { AsyncLocalStorage } from 'node:async_hooks'
 import { createRequire } from 'node:module'
 import gfs from 'graceful-fs'
 import type { LockOptions as PlLockOptions } from 'proper-lockfile'
-import { invalidArgType, invalidArgValue, LockCompromisedError, LockedError } from '../errors.js'
+import { publish } from '../diagnostics.js'
+import { LockCompromisedError, LockedError, LockReentrantError } from '../errors.js'
 import type { Steps } from '../steps/op.js'
 import { callUser } from '../steps/vocabulary.js'
-import { forgetOwner, reapDeadOwner, recordOwner } from './lock-owner.js'
+import { forgetHeld, lockFs, markExit, noteHeld, releasingWith } from './lock-fs.js'
+import type { ResolvedLockOptions, RetryOptions } from './lock-options.js'
+import { newToken, readRecord, reapIfDead, writeRecord } from './lock-owner.js'
 import { lockPathFor } from './side-name.js'
 
-/** Retry policy while a lock is held by someone else (the `retry` package's options). */
-export interface RetryOptions {
-  retries?: number
-  factor?: number
-  minTimeout?: number
-  maxTimeout?: number
-  randomize?: boolean
-}
-
-/** Options of the cross-process lock (proper-lockfile). */
-export interface LockOptions {
-  /**
-   * A lock not refreshed for this many milliseconds is stale and may be taken over (at least 2000).
-   * The holder refreshes it every `stale / 2` ms while its event loop runs.
-   * @default 10000
-   */
-  stale?: number | undefined
-  /**
-   * How long to keep trying while another process holds the lock: a count or retry options.
-   * @default { retries: 100, factor: 1.3, minTimeout: 5, maxTimeout: 200, randomize: true }
-   */
-  retries?: number | RetryOptions | undefined
-  /**
-   * Called when the lock is lost while held. Whatever it does, a write not yet committed under the
-   * lock fails with `ERR_LOCK_COMPROMISED` rather than commit without it; the process never crashes.
-   */
-  onCompromised?: ((err: Error) => void) | undefined
-}
-
-/** The one place lock defaults live. */
-export const LOCK_DEFAULTS = {
-  stale: 10_000,
-  retries: { retries: 100, factor: 1.3, minTimeout: 5, maxTimeout: 200, randomize: true },
-} as const
+export {
+  LOCK_DEFAULTS,
+  type LockOptions,
+  type ResolvedLockOptions,
+  type RetryOptions,
+  resolveLockOptions,
+} from './lock-options.js'
 
 /** A held lock. `check()` is run right before a commit and fails if the lock is no longer ours. */
 export interface HeldLock {
@@ -56,115 +32,46 @@ let properLockfile: ProperLockfile | undefined
 
 /** proper-lockfile installs exit handlers when loaded, so it is loaded on first use, never at import. */
 function lib(): ProperLockfile {
+  if (!properLockfile) markExit()
   properLockfile ??= createRequire(import.meta.url)('proper-lockfile') as ProperLockfile
   return properLockfile
 }
 
-/** LockOptions with defaults applied. */
-export interface ResolvedLockOptions {
-  stale: number
-  retries: number | RetryOptions
-  onCompromised: ((err: Error) => void) | undefined
-}
-
-/** Validates LockOptions (`true` means all defaults). */
-export function resolveLockOptions(value: unknown, name = 'options.lock'): ResolvedLockOptions {
-  if (value === true || value === undefined) return { ...LOCK_DEFAULTS, onCompromised: undefined }
-  if (typeof value !== 'object' || value === null)
-    throw invalidArgType(name, 'true or a LockOptions object', value)
-  const o = value as LockOptions
-  if (o.stale !== undefined && (typeof o.stale !== 'number' || !Number.isFinite(o.stale) || o.stale < 0)) {
-    throw typeof o.stale === 'number'
-      ? invalidArgValue(`${name}.stale`, 'a number of milliseconds >= 0', o.stale)
-      : invalidArgType(`${name}.stale`, 'a number of milliseconds', o.stale)
-  }
-  const r = o.retries
-  if (r !== undefined && typeof r !== 'object' && !(Number.isInteger(r) && r >= 0)) {
-    throw invalidArgValue(`${name}.retries`, 'an integer >= 0 or retry options', r)
-  }
-  if (o.onCompromised !== undefined && typeof o.onCompromised !== 'function') {
-    throw invalidArgType(`${name}.onCompromised`, 'a function', o.onCompromised)
-  }
-  return {
-    stale: Math.max(o.stale ?? LOCK_DEFAULTS.stale, 2000),
-    retries: r ?? LOCK_DEFAULTS.retries,
-    onCompromised: o.onCompromised,
-  }
+/** A lock this async context holds; `reentrant` when writes inside may re-enter it (`withLock`). */
+interface Hold {
+  lock: HeldLock
+  reentrant: boolean
 }
 
 /** Locks this async context already holds, so a write inside `withLock` on the same path re-enters. */
-const held = new AsyncLocalStorage<Map<string, HeldLock>>()
+const held = new AsyncLocalStorage<Map<string, Hold>>()
 
-/** Runs `fn` with `lock` registered as held by this async context. */
-export function runHolding<T>(lock: HeldLock, fn: () => T): T {
+/**
+ * Runs `fn` with `lock` registered as held by this async context. Only a `reentrant` hold (withLock)
+ * lets writes to the same path inside `fn` re-enter it; inside any other (a write in progress, whose
+ * user callbacks such as `update`'s `fn` run while it is pending) they fail with ERR_LOCK_REENTRANT.
+ */
+export function runHolding<T>(lock: HeldLock, fn: () => T, reentrant = false): T {
   const outer = held.getStore()
   const map = new Map(outer)
-  map.set(lock.lockPath, lock)
+  map.set(lock.lockPath, { lock, reentrant })
   return held.run(map, fn)
 }
 
 /** The lock this async context already holds on `target`, if any. */
 export function heldLock(target: string): HeldLock | undefined {
-  return held.getStore()?.get(lockPathFor(target))
+  return held.getStore()?.get(lockPathFor(target))?.lock
 }
 
-/** What this process knows about one lock it holds. */
-interface Stamp {
-  /** The mtime this process last stamped on the lock directory. */
-  mtime: number
-  /** The mtime a refresh in flight is stamping (the directory may show it before the call returns). */
-  pending: number | undefined
-  /** The lock's `stale`, to recognise a refresh that comes too late. */
-  stale: number
-  /** Set once the lock went unrefreshed for longer than `stale`: it was up for grabs meanwhile. */
-  lapsed: boolean
+/** Throws ERR_LOCK_REENTRANT when this async context is inside a write in progress on `target`. */
+export function refuseReentry(target: string): void {
+  const hold = held.getStore()?.get(lockPathFor(target))
+  if (!hold || hold.reentrant) return
+  throw new LockReentrantError(
+    `${target} is being written by an enclosing update (or another write under its lock) in this async context; a write to the same path from inside its callback would deadlock. Return the new content from the callback instead.`,
+    { path: target },
+  )
 }
-
-/**
- * proper-lockfile's fs, watching the mtimes it stamps on the lock directory so that `check()` can
- * prove the lock is still ours: our mtime, and never left unrefreshed for longer than `stale`.
- */
-class Stamps {
-  readonly locks = new Map<string, Stamp>()
-  readonly fs = {
-    ...gfs,
-    utimes: (path: string, atime: Date, mtime: Date, cb: (err: Error | null) => void) => {
-      const lock = this.refreshing(path, mtime.getTime())
-      gfs.utimes(path, atime, mtime, (err) => {
-        this.refreshed(lock, !err)
-        cb(err)
-      })
-    },
-    utimesSync: (path: string, atime: Date, mtime: Date) => {
-      const lock = this.refreshing(path, mtime.getTime())
-      try {
-        gfs.utimesSync(path, atime, mtime)
-        this.refreshed(lock, true)
-      } catch (err) {
-        this.refreshed(lock, false)
-        throw err
-      }
-    },
-  }
-  track(path: string, mtime: number, stale: number): void {
-    this.locks.set(path, { mtime, pending: undefined, stale, lapsed: false })
-  }
-  private refreshing(path: string, mtime: number): Stamp | undefined {
-    const lock = this.locks.get(path)
-    if (!lock) return undefined
-    // proper-lockfile still refreshes a lock after a stall past `stale`; that late refresh must not
-    // hide that another process could have taken the lock (and released it) meanwhile.
-    if (Date.now() - lock.mtime > lock.stale) lock.lapsed = true
-    lock.pending = mtime
-    return lock
-  }
-  private refreshed(lock: Stamp | undefined, ok: boolean): void {
-    if (!lock || lock.pending === undefined) return
-    if (ok) lock.mtime = lock.pending
-    lock.pending = undefined
-  }
-}
-const stamps = new Stamps()
 
 function lockedError(target: string, lockPath: string, cause: unknown): LockedError {
   let holderAgeMs: number | undefined
@@ -180,53 +87,64 @@ function lockedError(target: string, lockPath: string, cause: unknown): LockedEr
   )
 }
 
+/** Marks the lock lost and tells `onCompromised`, once, whoever noticed first (a refresh or a check). */
+function lose(state: { compromised?: Error }, o: ResolvedLockOptions, err: Error): void {
+  if (state.compromised) return
+  state.compromised = err
+  try {
+    o.onCompromised?.(err)
+  } catch {
+    // A throwing handler must not crash the process from a timer.
+  }
+}
+
 function makeHeld(
   target: string,
   lockPath: string,
-  stale: number,
+  token: string,
+  options: ResolvedLockOptions,
   state: { compromised?: Error },
   releaseFn: () => Promise<void> | void,
 ): HeldLock {
   const compromised = (cause: unknown) =>
     new LockCompromisedError(
-      `The lock on ${target} was lost before the write was committed (stalled past ${stale} ms, or removed by another process); the write was not committed.`,
+      `The lock on ${target} was lost before the write was committed (taken over after ${options.stale} ms without refresh, or removed by another process); the write was not committed.`,
       { path: target, cause },
     )
   let released = false
-  const forget = () => {
-    released = true
-    stamps.locks.delete(lockPath)
-  }
+  const failed = (err: unknown) =>
+    publish('lock', { event: 'release-failed', path: target, lockPath, error: err })
+  noteHeld(lockPath, token)
   return {
     lockPath,
     *check() {
       if (state.compromised) throw compromised(state.compromised)
-      const ours = stamps.locks.get(lockPath)
       // The lock lives on the real disk (proper-lockfile's own fs), whatever fs the write uses.
-      const st = yield* callUser(() => lstatIfExists(lockPath))
-      // mtimeMs can be off by a fraction of a millisecond from the Date it was set from: round it.
-      const mtime = st && Math.round(st.mtimeMs)
-      if (!ours || mtime === undefined || (mtime !== ours.mtime && mtime !== ours.pending)) {
-        // Removed, or now another process's lock: releasing must leave it alone.
-        state.compromised ??= new Error(`${lockPath} was removed or replaced by another process.`)
+      const record = yield* callUser(() => readRecord(lockPath))
+      if (record?.token !== token) {
+        // Removed, or now another acquisition's lock: releasing must leave it alone.
+        lose(state, options, new Error(`${lockPath} was removed or taken over by another process.`))
         throw compromised(undefined)
       }
-      if (Date.now() - ours.mtime > stale) ours.lapsed = true
-      if (ours.lapsed) throw compromised(undefined)
     },
     async release() {
       if (released) return
-      forget()
-      if (state.compromised) return
-      forgetOwner(target)
-      await releaseFn()
+      released = true
+      forgetHeld(lockPath, token)
+      // Whatever happens here, the write is done: a lock left behind is reaped by the next caller.
+      try {
+        await releasingWith(lockPath, token, releaseFn)
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ERELEASED') failed(err)
+      }
     },
     releaseSync() {
       if (released) return
-      forget()
-      if (state.compromised) return
-      forgetOwner(target)
-      void releaseFn()
+      released = true
+      forgetHeld(lockPath, token)
+      releasingWith(lockPath, token, releaseFn).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'ERELEASED') failed(err)
+      })
     },
   }
 }
@@ -236,43 +154,76 @@ function plOptions(o: ResolvedLockOptions, state: { compromised?: Error }, lockP
     stale: o.stale,
     realpath: false,
     lockfilePath: lockPath,
-    fs: stamps.fs,
-    onCompromised: (err) => {
-      state.compromised = err
-      try {
-        o.onCompromised?.(err)
-      } catch {
-        // A throwing handler must not crash the process from a timer.
-      }
-    },
+    fs: lockFs,
+    retries: 0,
+    onCompromised: (err) => lose(state, o, err),
   }
+}
+
+/** True for the errors of an attempt that found the lock held (a record appearing counts too). */
+function isHeld(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException).code
+  return code === 'ELOCKED' || code === 'ENOTEMPTY' || code === 'EEXIST'
+}
+
+/** The wait before retry `attempt` (0-based), as the `retry` package computes it. */
+function delayOf(r: RetryOptions, attempt: number): number {
+  const random = r.randomize ? 1 + Math.random() : 1
+  const ms = random * (r.minTimeout ?? 1000) * (r.factor ?? 2) ** attempt
+  return Math.min(Math.round(ms), r.maxTimeout ?? Number.POSITIVE_INFINITY)
+}
+
+function retryOptions(o: ResolvedLockOptions): RetryOptions {
+  return typeof o.retries === 'number' ? { retries: o.retries } : o.retries
+}
+
+/** Writes this acquisition's record into the directory just created; undefined if it is not ours. */
+function finish(
+  target: string,
+  lockPath: string,
+  options: ResolvedLockOptions,
+  state: { compromised?: Error },
+  release: () => Promise<void> | void,
+): HeldLock | undefined {
+  const token = newToken()
+  try {
+    writeRecord(lockPath, token)
+  } catch {
+    // Another acquisition's lock now: stop refreshing it, leave it in place.
+    releasingWith(lockPath, token, release).catch(() => {})
+    return undefined
+  }
+  return makeHeld(target, lockPath, token, options, state, release)
+}
+
+/** After an attempt found the lock held: true when it was a dead holder's, now marked for takeover. */
+function reaped(err: unknown, lockPath: string, reaps: { n: number }): boolean {
+  if (!isHeld(err)) throw err
+  return reapIfDead(lockPath) && reaps.n++ < 3
 }
 
 /** Acquires the cross-process lock {@link lockPathFor}`(target)` (the target need not exist; its directory must). */
 export async function acquire(target: string, options: ResolvedLockOptions): Promise<HeldLock> {
   const lockPath = lockPathFor(target)
-  const state: { compromised?: Error } = {}
-  let release: () => Promise<void>
-  try {
-    // proper-lockfile retries every error, so a first attempt without retries lets a missing
-    // directory (ENOENT) surface at once; only a held lock is waited for.
+  const r = retryOptions(options)
+  const reaps = { n: 0 }
+  for (let n = 0; ; n++) {
+    const state: { compromised?: Error } = {}
+    let cause: unknown
     try {
-      release = await lib().lock(target, { ...plOptions(options, state, lockPath), retries: 0 })
+      const release = await lib().lock(target, plOptions(options, state, lockPath))
+      const held = finish(target, lockPath, options, state, release)
+      if (held) return held
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ELOCKED') throw err
-      reapDeadOwner(target)
-      release = await lib().lock(target, { ...plOptions(options, state, lockPath), retries: options.retries })
+      cause = err
+      if (reaped(err, lockPath, reaps)) {
+        n--
+        continue
+      }
     }
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ELOCKED') throw lockedError(target, lockPath, err)
-    throw err
+    if (n >= (r.retries ?? 0)) throw lockedError(target, lockPath, cause)
+    await new Promise((resolve) => setTimeout(resolve, delayOf(r, n)))
   }
-  const st = await new Promise<gfs.Stats>((resolve, reject) =>
-    gfs.stat(lockPath, (err, stats) => (err ? reject(err) : resolve(stats))),
-  )
-  stamps.track(lockPath, Math.round(st.mtimeMs), options.stale)
-  recordOwner(target)
-  return makeHeld(target, lockPath, options.stale, state, release)
 }
 
 function sleepSync(ms: number): void {
@@ -282,30 +233,23 @@ function sleepSync(ms: number): void {
 /** Synchronous {@link acquire}: retries by sleeping the thread between attempts. */
 export function acquireSync(target: string, options: ResolvedLockOptions): HeldLock {
   const lockPath = lockPathFor(target)
-  const state: { compromised?: Error } = {}
-  const r: RetryOptions = typeof options.retries === 'number' ? { retries: options.retries } : options.retries
-  let delay = r.minTimeout ?? 5
-  for (let attempt = 0; ; attempt++) {
+  const r = retryOptions(options)
+  const reaps = { n: 0 }
+  for (let n = 0; ; n++) {
+    const state: { compromised?: Error } = {}
+    let cause: unknown
     try {
       const release = lib().lockSync(target, plOptions(options, state, lockPath))
-      stamps.track(lockPath, Math.round(gfs.statSync(lockPath).mtimeMs), options.stale)
-      recordOwner(target)
-      return makeHeld(target, lockPath, options.stale, state, release)
+      const held = finish(target, lockPath, options, state, release)
+      if (held) return held
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ELOCKED') throw err
-      if (reapDeadOwner(target)) continue
-      if (attempt >= (r.retries ?? 0)) throw lockedError(target, lockPath, err)
-      sleepSync(delay * (r.randomize ? 1 + Math.random() : 1))
-      delay = Math.min(delay * (r.factor ?? 2), r.maxTimeout ?? Number.POSITIVE_INFINITY)
+      cause = err
+      if (reaped(err, lockPath, reaps)) {
+        n--
+        continue
+      }
     }
-  }
-}
-
-function lstatIfExists(path: string): gfs.Stats | undefined {
-  try {
-    return gfs.lstatSync(path)
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    throw err
+    if (n >= (r.retries ?? 0)) throw lockedError(target, lockPath, cause)
+    sleepSync(delayOf(r, n))
   }
 }

@@ -1,66 +1,128 @@
-import { hostname } from 'node:os'
+import { randomBytes } from 'node:crypto'
+import { join } from 'node:path'
 import gfs from 'graceful-fs'
-import { lockPathFor, sidePath } from './side-name.js'
+import { judgeProcess, type Liveness, type ProcessRecord, selfRecord } from '../fs/proc.js'
 
 /**
- * Who holds a lock: `<target>.lock.owner` (truncated and hashed to fit NAME_MAX for a long base
- * name, see `sideName`) holds the holder's pid and host name. A lock whose holder is
- * a dead process on this host (killed with SIGKILL, crashed) is marked stale at once instead of
- * after `stale` ms. Marking is safe even in a race: a live holder whose lock is taken over that way
- * notices the foreign mtime and refuses to commit (`ERR_LOCK_COMPROMISED`), it never commits without
- * its lock. Locks held on other hosts are left to the mtime rule.
+ * Who holds a lock: the file `owner` inside the lock directory that proper-lockfile's mkdir created.
+ * It holds the holder's full process record (host, boot id, pid namespace, pid, start time) and a
+ * token unique to the acquisition. Living inside the directory makes it atomic with the lock: it is
+ * created O_EXCL|O_NOFOLLOW right after the mkdir (an acquisition whose record cannot be created that
+ * way has lost the lock), it goes with the directory, and a record whose file owner differs from the
+ * directory's owner (planted by another user) is ignored.
+ *
+ * The record decides two things. Whether the lock may be taken over: never while its holder lives on
+ * this host (`judgeProcess` → 'live'), at once when it is 'dead', and by staleness otherwise (other hosts, other pid namespaces). And whether a lock is still ours: the
+ * token, compared before every commit and before the directory is removed.
  */
-export function ownerPath(target: string): string {
-  return sidePath(target, '.lock.owner')
+export interface OwnerRecord extends ProcessRecord {
+  /** Random, unique to one acquisition. */
+  token: string
+  /** Set when the holder released the lock but could not remove its directory: free to take at once. */
+  released?: true
 }
 
-const HOST = hostname()
+/** The holder of a lock as far as this process can tell. */
+export type Holder = Liveness | 'ownerless'
 
-function alive(pid: number): boolean {
+const RECORD = 'owner'
+const MAX_RECORD = 4096
+
+/** The owner record inside the lock directory `lockPath`. */
+export function recordPath(lockPath: string): string {
+  return join(lockPath, RECORD)
+}
+
+/** A fresh token for one acquisition. */
+export function newToken(): string {
+  return randomBytes(16).toString('hex')
+}
+
+/**
+ * Writes this process's record with `token` into the lock directory it just created. Throws (EEXIST,
+ * ENOENT, ...) when the directory is not ours any more: the acquisition then failed.
+ */
+export function writeRecord(lockPath: string, token: string, released = false): void {
+  const { O_CREAT, O_EXCL, O_WRONLY, O_NOFOLLOW } = gfs.constants
+  const record: OwnerRecord = { ...selfRecord(), token }
+  if (released) record.released = true
+  // Creating a file changes the directory's mtime, which proper-lockfile takes for its own: restore it.
+  const { atime, mtime } = gfs.statSync(lockPath)
+  const fd = gfs.openSync(recordPath(lockPath), O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW, 0o644)
   try {
-    process.kill(pid, 0)
-    return true
+    gfs.writeSync(fd, JSON.stringify(record))
+  } finally {
+    gfs.closeSync(fd)
+  }
+  gfs.utimesSync(lockPath, atime, mtime)
+}
+
+function isRecord(value: unknown): value is OwnerRecord {
+  if (typeof value !== 'object' || value === null) return false
+  const r = value as Record<string, unknown>
+  return (
+    typeof r.host === 'string' &&
+    typeof r.boot === 'string' &&
+    typeof r.pidns === 'string' &&
+    typeof r.pid === 'number' &&
+    typeof r.start === 'number' &&
+    typeof r.token === 'string' &&
+    r.token.length > 0 &&
+    (r.released === undefined || r.released === true)
+  )
+}
+
+/**
+ * The valid record of the lock directory `lockPath`, or undefined when there is none: no directory,
+ * no record, a record that is not a plain file of the directory's owner, or one that does not parse.
+ */
+export function readRecord(lockPath: string): OwnerRecord | undefined {
+  let fd: number
+  try {
+    const dir = gfs.lstatSync(lockPath)
+    if (!dir.isDirectory()) return undefined
+    fd = gfs.openSync(recordPath(lockPath), gfs.constants.O_RDONLY | gfs.constants.O_NOFOLLOW)
+    try {
+      const st = gfs.fstatSync(fd)
+      if (!st.isFile() || st.uid !== dir.uid || st.size > MAX_RECORD) return undefined
+      const buf = Buffer.alloc(st.size)
+      const n = gfs.readSync(fd, buf, 0, st.size, 0)
+      const value: unknown = JSON.parse(buf.subarray(0, n).toString('utf8'))
+      return isRecord(value) ? value : undefined
+    } finally {
+      gfs.closeSync(fd)
+    }
+  } catch {
+    return undefined
+  }
+}
+
+/** Judges the holder of the lock directory `lockPath` by its record; a released lock has none left ('dead'). */
+export function holderOf(lockPath: string): Holder {
+  const record = readRecord(lockPath)
+  if (!record) return 'ownerless'
+  return record.released ? 'dead' : judgeProcess(record)
+}
+
+/** Removes the record of the lock directory `lockPath` (absent is fine). */
+export function removeRecord(lockPath: string): void {
+  try {
+    gfs.unlinkSync(recordPath(lockPath))
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
   }
-}
-
-function dead(text: string): boolean {
-  const [pid, host] = text.split(' ')
-  return host === HOST && Number.isInteger(Number(pid)) && Number(pid) > 0 && !alive(Number(pid))
 }
 
 /**
- * Records this process as the holder of the lock on `target` (best effort). A record left by an
- * earlier holder is removed first and the new one is created O_EXCL, so a symlink planted in its
- * place is removed, never written through.
+ * When the lock directory `lockPath` has a dead holder (or was released but left behind), marks it stale so that the next attempt takes
+ * it at once. True if it did. A lock without a valid record (a holder between its mkdir and its
+ * record, another host, an older version) is left to staleness.
  */
-export function recordOwner(target: string): void {
-  const path = ownerPath(target)
+export function reapIfDead(lockPath: string): boolean {
+  const holder = holderOf(lockPath)
+  if (holder !== 'dead') return false
   try {
-    forgetOwner(target)
-    gfs.writeFileSync(path, `${process.pid} ${HOST}`, { flag: 'wx' })
-  } catch {
-    // Without the record, a dead holder's lock goes stale by time alone.
-  }
-}
-
-/** Forgets the holder record of a lock this process is releasing. */
-export function forgetOwner(target: string): void {
-  try {
-    gfs.unlinkSync(ownerPath(target))
-  } catch {
-    // Already gone.
-  }
-}
-
-/** When the lock on `target` belongs to a dead process of this host, marks it stale. True if it did. */
-export function reapDeadOwner(target: string): boolean {
-  try {
-    // A record is a plain file; anything else (a planted symlink) is not read through.
-    if (!gfs.lstatSync(ownerPath(target)).isFile()) return false
-    if (!dead(gfs.readFileSync(ownerPath(target), 'utf8'))) return false
-    gfs.utimesSync(lockPathFor(target), 0, 0)
+    gfs.utimesSync(lockPath, 0, 0)
     return true
   } catch {
     return false

@@ -19,6 +19,7 @@ import {
   type HeldLock,
   heldLock,
   type ResolvedLockOptions,
+  refuseReentry,
   runHolding,
 } from './file-lock.js'
 import { GroupCommit } from './group-commit.js'
@@ -112,9 +113,10 @@ export class WriterCore {
    * again right before the commit (`options.guard`).
    * @internal
    */
-  async holdingLock<T>(abs: string, ctx: CallContext, task: () => Promise<T>): Promise<T> {
+  async holdingLock<T>(abs: string, ctx: CallContext, task: () => Promise<T>, reentrant = false): Promise<T> {
+    refuseReentry(abs)
     const lockOptions = this.#lockToTake(abs, ctx)
-    if (!lockOptions) return task()
+    if (!lockOptions) return ctx.options.guard ? runHolding(ctx.options.guard, task, reentrant) : task()
     let lock: HeldLock
     try {
       lock = await acquire(abs, lockOptions)
@@ -125,7 +127,7 @@ export class WriterCore {
     }
     this.#taken(ctx, lock)
     try {
-      return await runHolding(lock, task)
+      return await runHolding(lock, task, reentrant)
     } finally {
       await lock.release()
     }
@@ -133,8 +135,9 @@ export class WriterCore {
 
   /** The synchronous twin of {@link holdingLock}. @internal */
   holdingLockSync<T>(abs: string, ctx: CallContext, task: () => T): T {
+    refuseReentry(abs)
     const lockOptions = this.#lockToTake(abs, ctx)
-    if (!lockOptions) return task()
+    if (!lockOptions) return ctx.options.guard ? runHolding(ctx.options.guard, task) : task()
     let lock: HeldLock
     try {
       lock = acquireSync(abs, lockOptions)
@@ -145,7 +148,7 @@ export class WriterCore {
     }
     this.#taken(ctx, lock)
     try {
-      return task()
+      return runHolding(lock, task)
     } finally {
       lock.releaseSync()
     }
@@ -176,6 +179,7 @@ export class WriterCore {
     access: 'read' | 'write' = 'write',
   ): Promise<StatsOf<O>> {
     const abs = toAbsolutePath(path)
+    refuseReentry(abs)
     const ctx = this.begin(options)
     const steps = protocol(abs, ctx)
     return this.serialize(abs, async () => {
@@ -195,6 +199,7 @@ export class WriterCore {
     access: 'read' | 'write' = 'write',
   ): StatsOf<O> {
     const abs = toAbsolutePath(path)
+    refuseReentry(abs)
     const ctx = this.begin(options)
     const steps = protocol(abs, ctx)
     if (ctx.options.root !== undefined) this.runSync(ctx, checkAccess(abs, ctx.options, access))

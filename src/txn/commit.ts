@@ -8,13 +8,7 @@ import { ownershipFor } from '../core/ownership.js'
 import { isInside } from '../core/paths.js'
 import { resolveTarget, type Target } from '../core/resolve-target.js'
 import { defaultTempLiveness } from '../core/temp-liveness.js'
-import {
-  checkPreconditions,
-  dropTemp,
-  type Staged,
-  stageTemp,
-  validateBytes,
-} from '../core/write-protocol.js'
+import { checkPreconditions, type Staged, stageTemp, validateBytes } from '../core/write-protocol.js'
 import { invalidArgValue, TxnIncompleteError, throwIfAborted } from '../errors.js'
 import { nodeFs } from '../fs/node-fs.js'
 import type { ResolvedWriteOptions } from '../options.js'

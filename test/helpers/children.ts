@@ -50,9 +50,15 @@ afterEach(killLeftovers)
  * Starts `node <script> ...args` with the package root as working directory. Every child started here
  * is killed after the test if it is still running.
  */
-export function startChild(script: URL | string, args: readonly string[] = []): Child {
+export function startChild(
+  script: URL | string,
+  args: readonly string[] = [],
+  /** A command that runs node, e.g. `['unshare', '--pid', '--fork']`. */
+  prefix: readonly string[] = [],
+): Child {
   const path = typeof script === 'string' ? script : fileURLToPath(script)
-  const proc = spawn(process.execPath, [path, ...args], { cwd: packageRoot, stdio: ['pipe', 'pipe', 'pipe'] })
+  const argv = [...prefix, process.execPath, path, ...args]
+  const proc = spawn(argv[0] as string, argv.slice(1), { cwd: packageRoot, stdio: ['pipe', 'pipe', 'pipe'] })
   if (proc.pid === undefined) throw new Error(`Could not start ${path}.`)
   live.add(proc)
   let stdout = ''

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { existsSync, writeFileSync as fsWriteFileSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it, vi } from 'vitest'
@@ -23,109 +24,21 @@ function stallUntil(done: () => boolean): void {
 /** True once the lock at `lockPath` has gone unrefreshed for longer than `stale` (plus a margin). */
 const lapsed = (lockPath: string) => () => Date.now() - statSync(lockPath).mtimeMs > STALE + 300
 
+function unshareWorks(): boolean {
+  try {
+    execFileSync('unshare', ['--pid', '--fork', 'true'], { stdio: 'ignore' })
+    return true
+  } catch {
+    return false
+  }
+}
+
 function existing(content: string) {
   const dir = tempDir()
   const file = join(dir, 'shared.txt')
   fsWriteFileSync(file, content)
   return { dir, file, lockPath: `${file}.lock` }
 }
-
-describe.each(apis)(
-  'an event-loop stall past `stale` while another process takes the lock over, then $name',
-  (api) => {
-    it('fails the write inside withLock and withLock itself with ERR_LOCK_COMPROMISED, and commits nothing', async () => {
-      const { dir, file, lockPath } = existing('before')
-      const compromised: Error[] = []
-      let taker: Child | undefined
-      let inner: CaughtError | undefined
-      const outer = await errorOf(() =>
-        withLock(
-          file,
-          async () => {
-            // The other process keeps retrying until our lock is stale, then takes it and writes.
-            const retries = { retries: 10_000, factor: 1, minTimeout: 20, maxTimeout: 20 }
-            taker = startChild(holdLock, [
-              JSON.stringify({ file, stale: STALE, retries, write: 'taken over' }),
-            ])
-            stallUntil(() => readFileSync(file, 'utf8') === 'taken over')
-            inner = await errorOf(() => api.call(file, 'written by the stalled holder', { lock: true }))
-            return 'fn finished'
-          },
-          {
-            stale: STALE,
-            onCompromised: (err) => {
-              compromised.push(err)
-              throw new Error('a throwing onCompromised must not crash the process')
-            },
-          },
-        ),
-      )
-      expect(inner).toBeInstanceOf(LockCompromisedError)
-      expect(inner?.code).toBe('ERR_LOCK_COMPROMISED')
-      expect(inner?.path).toBe(file)
-      expect(outer).toBeInstanceOf(LockCompromisedError)
-      expect(outer.code).toBe('ERR_LOCK_COMPROMISED')
-      expect(readFileSync(file, 'utf8')).toBe('taken over')
-      expect(tempFilesIn(dir)).toEqual([])
-      // The process that took over still holds its lock: the stalled holder did not remove it.
-      await taker?.line('locked')
-      expect(taker?.running).toBe(true)
-      expect(existsSync(lockPath)).toBe(true)
-      // onCompromised heard about the loss (once the lock's refresh timer ran).
-      await vi.waitFor(() => expect(compromised).toHaveLength(1))
-      expect(compromised[0]).toBeInstanceOf(Error)
-
-      taker?.send('release')
-      await succeeded(taker as Child)
-      expect(existsSync(lockPath)).toBe(false)
-      expect(readFileSync(file, 'utf8')).toBe('taken over')
-    })
-  },
-)
-
-describe.each(apis)('an event-loop stall past `stale` that nobody exploits, then $name', (api) => {
-  it('refuses to commit with ERR_LOCK_COMPROMISED, fails withLock too, and leaves no lock behind', async () => {
-    const { dir, file, lockPath } = existing('before')
-    let inner: CaughtError | undefined
-    const outer = await errorOf(() =>
-      withLock(
-        file,
-        async () => {
-          stallUntil(lapsed(lockPath))
-          inner = await errorOf(() => api.write(file, 'after the stall', { lock: true }))
-        },
-        { stale: STALE },
-      ),
-    )
-    expect(inner).toBeInstanceOf(LockCompromisedError)
-    expect(inner?.code).toBe('ERR_LOCK_COMPROMISED')
-    expect(outer).toBeInstanceOf(LockCompromisedError)
-    expect(readFileSync(file, 'utf8')).toBe('before')
-    expect(tempFilesIn(dir)).toEqual([])
-    // The lock was ours all along, so it is released, not leaked to go stale.
-    await vi.waitFor(() => expect(existsSync(lockPath)).toBe(false))
-    await expect(withLock(file, async () => 'free', { retries: 0 })).resolves.toBe('free')
-  })
-})
-
-describe('an event-loop stall past `stale` with no write inside', () => {
-  it('makes withLock reject with ERR_LOCK_COMPROMISED once fn returns', async () => {
-    const { file, lockPath } = existing('before')
-    const outer = await errorOf(() =>
-      withLock(
-        file,
-        async () => {
-          stallUntil(lapsed(lockPath))
-          return 'result'
-        },
-        { stale: STALE },
-      ),
-    )
-    expect(outer).toBeInstanceOf(LockCompromisedError)
-    expect(outer.message).toContain(file)
-    await vi.waitFor(() => expect(existsSync(lockPath)).toBe(false))
-  })
-})
 
 describe('a lock held across several refreshes while the event loop runs', () => {
   it('stays valid: writes inside withLock commit after each refresh, with either API', async () => {
@@ -149,3 +62,64 @@ describe('a lock held across several refreshes while the event loop runs', () =>
     expect(tempFilesIn(dir)).toEqual([])
   })
 })
+
+describe.each(apis)('an event-loop stall past `stale` on this host, then $name', (api) => {
+  it('keeps the lock (its holder lives): the write commits and the lock is released', async () => {
+    const { dir, file, lockPath } = existing('before')
+    await withLock(
+      file,
+      async () => {
+        stallUntil(lapsed(lockPath))
+        await api.write(file, 'after the stall', { lock: true })
+      },
+      { stale: STALE },
+    )
+    expect(readFileSync(file, 'utf8')).toBe('after the stall')
+    expect(tempFilesIn(dir)).toEqual([])
+    expect(existsSync(lockPath)).toBe(false)
+  })
+})
+
+describe.skipIf(!unshareWorks())(
+  'an event-loop stall past `stale` while a process in another pid namespace takes the lock over (needs unshare --pid)',
+  () => {
+    it.each(apis)(
+      'fails the write ($name) and withLock with ERR_LOCK_COMPROMISED and commits nothing',
+      async (api) => {
+        const { dir, file, lockPath } = existing('before')
+        const compromised: Error[] = []
+        let taker: Child | undefined
+        let inner: CaughtError | undefined
+        const outer = await errorOf(() =>
+          withLock(
+            file,
+            async () => {
+              // It cannot judge us, so it waits until our lock is stale, then takes it and writes.
+              const retries = { retries: 10_000, factor: 1, minTimeout: 20, maxTimeout: 20 }
+              taker = startChild(
+                holdLock,
+                [JSON.stringify({ file, stale: STALE, retries, write: 'taken over' })],
+                ['unshare', '--pid', '--fork'],
+              )
+              stallUntil(() => readFileSync(file, 'utf8') === 'taken over')
+              inner = await errorOf(() => api.call(file, 'written by the stalled holder', { lock: true }))
+              return 'fn finished'
+            },
+            { stale: STALE, onCompromised: (err) => compromised.push(err) },
+          ),
+        )
+        expect(inner).toBeInstanceOf(LockCompromisedError)
+        expect(outer).toBeInstanceOf(LockCompromisedError)
+        expect(readFileSync(file, 'utf8')).toBe('taken over')
+        expect(tempFilesIn(dir)).toEqual([])
+        // The stalled holder did not remove the lock of the process that took it over.
+        await taker?.line('locked')
+        expect(existsSync(lockPath)).toBe(true)
+        await vi.waitFor(() => expect(compromised).toHaveLength(1))
+        taker?.send('release')
+        await succeeded(taker as Child)
+        expect(existsSync(lockPath)).toBe(false)
+      },
+    )
+  },
+)

@@ -1,0 +1,90 @@
+import gfs from 'graceful-fs'
+import { judgeProcess } from '../fs/proc.js'
+import { readRecord, removeRecord, writeRecord } from './lock-owner.js'
+
+/**
+ * The fs proper-lockfile works through. proper-lockfile removes a lock directory in two cases, with
+ * the same `rmdir`: releasing its own lock, and taking over a lock it judged stale by its mtime. The
+ * owner record inside the directory tells them apart and decides:
+ *
+ * - releasing (or exiting): the directory is removed only while its record carries our token; a
+ *   lock that is not ours any more is left alone; a directory that cannot be removed gets a record
+ *   marked released, which the next caller takes at once;
+ * - taking over: never while the recorded holder lives on this host (the attempt fails as held,
+ *   `ELOCKED`, whatever `stale` says); otherwise the record goes first, then the directory.
+ */
+const releasing = new Map<string, string>()
+const held = new Map<string, string>()
+let exiting = false
+
+/** Notes that this process holds `lockPath` with `token`, so that an exit releases it. */
+export function noteHeld(lockPath: string, token: string): void {
+  held.set(lockPath, token)
+}
+
+/** Forgets a lock this process no longer holds. */
+export function forgetHeld(lockPath: string, token: string): void {
+  if (held.get(lockPath) === token) held.delete(lockPath)
+}
+
+/** Runs `fn` (proper-lockfile's release) with `lockPath` being released with `token`. */
+export async function releasingWith<T>(
+  lockPath: string,
+  token: string,
+  fn: () => T | Promise<T>,
+): Promise<T> {
+  releasing.set(lockPath, token)
+  try {
+    return await fn()
+  } finally {
+    if (releasing.get(lockPath) === token) releasing.delete(lockPath)
+  }
+}
+
+/** Installed before proper-lockfile's own exit handler, which removes the locks still held. */
+export function markExit(): void {
+  process.once('exit', () => {
+    exiting = true
+  })
+}
+
+function removeLockDir(lockPath: string): void {
+  const token = releasing.get(lockPath) ?? (exiting ? held.get(lockPath) : undefined)
+  const record = readRecord(lockPath)
+  if (token === undefined) {
+    if (record && !record.released && judgeProcess(record) === 'live') {
+      throw Object.assign(new Error(`Lock ${lockPath} is held by a live process.`), { code: 'ELOCKED' })
+    }
+    removeRecord(lockPath)
+    gfs.rmdirSync(lockPath)
+    return
+  }
+  if (record?.token !== token) return
+  removeRecord(lockPath)
+  try {
+    gfs.rmdirSync(lockPath)
+  } catch (err) {
+    // Left behind: say it is released, so that the next caller takes it at once.
+    try {
+      writeRecord(lockPath, token, true)
+    } catch {
+      // Without a record it goes stale by time alone.
+    }
+    throw err
+  }
+}
+
+/** graceful-fs with the `rmdir` above. */
+export const lockFs: typeof gfs = {
+  ...gfs,
+  rmdir: (path: string, cb: (err: Error | null) => void) => {
+    try {
+      removeLockDir(path)
+    } catch (err) {
+      cb(err as Error)
+      return
+    }
+    cb(null)
+  },
+  rmdirSync: (path: string) => removeLockDir(path),
+} as unknown as typeof gfs

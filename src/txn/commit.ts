@@ -6,10 +6,10 @@ import { endTemp } from '../core/in-flight.js'
 import { ensureLibraryDir } from '../core/library-dir.js'
 import { ownershipFor } from '../core/ownership.js'
 import { isInside } from '../core/paths.js'
-import { resolveTarget, type Target } from '../core/resolve-target.js'
+import { realpathOfPrefix, resolveTarget, type Target } from '../core/resolve-target.js'
 import { defaultTempLiveness } from '../core/temp-liveness.js'
 import { checkPreconditions, type Staged, stageTemp, validateBytes } from '../core/write-protocol.js'
-import { invalidArgValue, TxnIncompleteError, throwIfAborted } from '../errors.js'
+import { invalidArgValue, throwIfAborted } from '../errors.js'
 import { nodeFs } from '../fs/node-fs.js'
 import type { ResolvedWriteOptions } from '../options.js'
 import { addOps, emptyOps, type OpCounts } from '../stats.js'
@@ -28,10 +28,10 @@ import {
   writeAll,
 } from '../steps/vocabulary.js'
 import { type Version, versionOf } from '../version.js'
+import { ANY_ERROR, completeOrThrow, incomplete, settle } from './complete.js'
 import { manifestPath, sweepTransactionTemps } from './journal.js'
-import { contentHash, decodeManifest, encodeManifest, type Manifest } from './manifest.js'
+import { contentHash, encodeManifest, type Manifest } from './manifest.js'
 import { type Scope, scopeRelative } from './manifest-check.js'
-import { emptyReport, rollForwardManifest } from './recover.js'
 
 /** One file of a transaction, as decided by its callback: new bytes, or removal. */
 export type TxItem =
@@ -75,6 +75,8 @@ interface Decided {
   hash: string
   /** For writes: what the target holds now (see WriteEntry.old). */
   old: string | null
+  /** The target by its real path (directories resolved), as the manifest records it. */
+  real: string
 }
 
 /** What `target` holds before the transaction, as a manifest records it. */
@@ -87,7 +89,10 @@ function oldOf(target: Target, current: Buffer | undefined): string | null {
 function* decide(item: TxItem, index: number, scope: string): Steps<Decided> {
   const o = item.options
   const target = yield* resolveTarget(item.abs, o)
-  if (!isInside(scope, target.path)) {
+  // The scope is a real path: so is the target's, as recovery resolves it (a directory of the path
+  // may be a symlink, as /tmp is on macOS).
+  const real = join(yield* realpathOfPrefix(target.dir), basename(target.path))
+  if (!isInside(scope, real)) {
     throw invalidArgValue(
       'path',
       `a path inside the journal's directory ${scope} (pass a journalDir whose parent holds every file)`,
@@ -96,15 +101,15 @@ function* decide(item: TxItem, index: number, scope: string): Steps<Decided> {
   }
   let current = yield* checkPreconditions(target, o.ifMatch, o.ifNoneMatch)
   if (item.kind === 'remove') {
-    if (!target.stat) return { index, item, target, skip: true, hash: '', old: null }
+    if (!target.stat) return { index, item, target, skip: true, hash: '', old: null, real }
     current ??= yield* readFile(target.path)
-    return { index, item, target, skip: false, hash: contentHash(current), old: null }
+    return { index, item, target, skip: false, hash: contentHash(current), old: null, real }
   }
   yield* validateBytes(item.bytes, o.validate, target.path)
   // The old content is recorded, so that recovery never overwrites a file written again since.
   if (target.stat?.isFile()) current ??= yield* readFile(target.path)
   const skip = o.skipUnchanged === true && current !== undefined && current.equals(item.bytes)
-  return { index, item, target, skip, hash: contentHash(item.bytes), old: oldOf(target, current) }
+  return { index, item, target, skip, hash: contentHash(item.bytes), old: oldOf(target, current), real }
 }
 
 function* stage(d: Decided, plan: TxPlan): Steps<Staged> {
@@ -210,14 +215,14 @@ export function* commitTransaction(plan: TxPlan): Steps<TxFileOutcome[]> {
         entries: [
           ...writes.map((d, i) => ({
             op: 'write' as const,
-            target: scopeRelative(scope.real, d.target.path),
+            target: scopeRelative(scope.real, d.real),
             temp: basename(settled[i]!.temp),
             hash: d.hash,
             old: d.old,
           })),
           ...removes.map((d) => ({
             op: 'remove' as const,
-            target: scopeRelative(scope.real, d.target.path),
+            target: scopeRelative(scope.real, d.real),
             hash: d.hash,
           })),
         ],
@@ -278,67 +283,6 @@ export function* commitTransaction(plan: TxPlan): Steps<TxFileOutcome[]> {
   }
   const stagedOf = new Map(writes.map((d, i) => [d, staged[i]]))
   return decided.map((d) => outcomeOf(d, stagedOf.get(d)))
-}
-
-/** Every code a best-effort cleanup step may fail with. */
-const ANY_ERROR = [
-  'EIO',
-  'ENOSPC',
-  'EACCES',
-  'EPERM',
-  'EMFILE',
-  'ENFILE',
-  'EBUSY',
-  'EXDEV',
-  'EDQUOT',
-  'ENOENT',
-  'EROFS',
-]
-
-/** Runs `steps`, returning how they ended instead of throwing. */
-function* settle<T>(steps: Steps<T>): Steps<{ ok: true; value: T } | { ok: false; error: unknown }> {
-  try {
-    return { ok: true, value: yield* steps }
-  } catch (error) {
-    return { ok: false, error }
-  }
-}
-
-function incomplete(
-  mpath: string,
-  remaining: readonly string[],
-  cause: unknown,
-  doing: string,
-): TxnIncompleteError {
-  const why = cause instanceof Error ? cause.message : String(cause)
-  return new TxnIncompleteError(
-    `The transaction committed (its manifest ${mpath} is on disk), but ${doing} failed: ${why} ` +
-      'Recovery completes it: run recover() on any directory of the tree (the next transaction there does it too). ' +
-      'A file written again before that keeps its new content: recovery never overwrites it.',
-    { path: mpath, journal: mpath, remaining: [...remaining], cause },
-  )
-}
-
-/** After a failed rename: roll the transaction forward from its own manifest, once, or fail with ERR_TXN_INCOMPLETE. */
-function* completeOrThrow(plan: TxPlan, mpath: string, manifest: Manifest, cause: unknown): Steps<void> {
-  const report = emptyReport()
-  const raw = decodeManifest(encodeManifest(manifest), mpath)
-  const targets = manifest.entries.map((e) => join(plan.scope.real, ...e.target.split('/')))
-  const retried = yield* settle(
-    raw.kind === 'valid'
-      ? rollForwardManifest(plan.scope, plan.txid, mpath, raw.manifest, report, Number.POSITIVE_INFINITY)
-      : (function* () {})(),
-  )
-  if (!retried.ok) throw incomplete(mpath, targets, cause, 'renaming its files into place')
-  if (report.conflicts.length > 0) {
-    const paths = report.conflicts.map((c) => c.path)
-    throw incomplete(
-      mpath,
-      paths,
-      cause,
-      `renaming its files into place (${paths.join(', ')} changed meanwhile and kept their content; the transaction's is in ${report.conflicts[0]!.kept ?? 'no file'})`,
-    )
-  }
 }
 
 function outcomeOf(d: Decided, staged: Staged | undefined): TxFileOutcome {

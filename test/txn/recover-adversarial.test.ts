@@ -1,4 +1,12 @@
-import { mkdirSync, readdirSync, readFileSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs'
+import {
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  unlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { journalTagFor, tempPathFor } from '../../src/core/temp-file.js'
@@ -145,5 +153,39 @@ describe('a format-1 manifest (absolute paths, no old versions)', () => {
     expect(readFileSync(target, 'utf8')).toBe('the user wrote this later')
     expect(readdirSync(join(dir, '.durable-write', 'conflicts'))).toHaveLength(1)
     reportFigure('I7 stale roll-forwards refused (files written again kept)', 1, 'format-1 manifest')
+  })
+})
+
+describe('a transaction reached through a symlinked directory', () => {
+  it('commits, and recovers from the link or the real directory', async () => {
+    const base = tempDir()
+    const realDir = join(base, 'real')
+    mkdirSync(join(realDir, 'sub'), { recursive: true })
+    const link = join(base, 'link')
+    symlinkSync(realDir, link)
+    const files = [join(link, 'a.txt'), join(link, 'sub', 'b.txt')]
+    for (const f of files) writeFileSync(f, 'old')
+    await writeTransaction((tx) => {
+      for (const f of files) tx.writeFile(f, 'one')
+    })
+    for (const f of files) expect(readFileSync(f, 'utf8')).toBe('one')
+    const fs = faultyFs(nodeFs(), {
+      failAt: 2,
+      code: 'EIO',
+      sticky: true,
+      only: (c) => c.method === 'rename',
+    })
+    const err = await errorOf(() =>
+      writeTransaction(
+        (tx) => {
+          for (const f of files) tx.writeFile(f, 'two')
+        },
+        { fs, concurrency: 1 },
+      ),
+    )
+    expect(err.code).toBe('ERR_TXN_INCOMPLETE')
+    expect((await recover(join(link, 'sub'))).rolledForward).toBe(1)
+    for (const f of files) expect(readFileSync(f, 'utf8')).toBe('two')
+    expect(tempFilesIn(realDir)).toEqual([])
   })
 })

@@ -1,6 +1,7 @@
 import { constants } from 'node:os'
 import { getSystemErrorMap } from 'node:util'
 import type { FsLike, FsMethod } from '../../src/fs/fs-like.js'
+import { nodeFs } from '../../src/fs/node-fs.js'
 import type { FsCall, TraceEntry } from './trace.js'
 
 /** Every method of the fs seam; the Record makes the compiler reject a missing one. */
@@ -257,4 +258,12 @@ export function droppingFs(base: FsLike, drop: (call: FsCall) => boolean): Dropp
   })
   Object.defineProperty(fs, 'dropped', { value: dropped, enumerable: true })
   return fs as DroppingFs
+}
+
+/**
+ * The real file system, where the `n`-th rename and every later one fail with EIO: a transaction
+ * then passes its commit point and cannot complete (its own retry fails too).
+ */
+export function renamesFailFrom(n: number): FaultyFs {
+  return faultyFs(nodeFs(), { failAt: n, code: 'EIO', sticky: true, only: (c) => c.method === 'rename' })
 }

@@ -10,11 +10,11 @@ import {
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { journalTagFor, tempPathFor } from '../../src/core/temp-file.js'
-import { AtomicWriter, nodeFs, recover, writeFile, writeTransaction } from '../../src/index.js'
+import { AtomicWriter, recover, writeFile, writeTransaction } from '../../src/index.js'
 import { contentHash } from '../../src/txn/manifest.js'
 import { errorOf } from '../core/write-api.js'
 import { deadWriter } from '../helpers/dead-writer.js'
-import { faultyFs } from '../helpers/fault-fs.js'
+import { renamesFailFrom } from '../helpers/fault-fs.js'
 import { reportFigure } from '../helpers/report.js'
 import { tempDir, tempFilesIn } from '../helpers/tmp.js'
 
@@ -32,7 +32,7 @@ async function halfRenamed(
   const b = join(dir, 'sub', 'b.txt')
   writeFileSync(a, 'OLD-A')
   writeFileSync(b, 'OLD-B')
-  const fs = faultyFs(nodeFs(), { failAt: 2, code: 'EIO', sticky: true, only: (c) => c.method === 'rename' })
+  const fs = renamesFailFrom(2)
   const err = await errorOf(() =>
     writeTransaction(
       (tx) => {
@@ -169,12 +169,7 @@ describe('a transaction reached through a symlinked directory', () => {
       for (const f of files) tx.writeFile(f, 'one')
     })
     for (const f of files) expect(readFileSync(f, 'utf8')).toBe('one')
-    const fs = faultyFs(nodeFs(), {
-      failAt: 2,
-      code: 'EIO',
-      sticky: true,
-      only: (c) => c.method === 'rename',
-    })
+    const fs = renamesFailFrom(2)
     const err = await errorOf(() =>
       writeTransaction(
         (tx) => {

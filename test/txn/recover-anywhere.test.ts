@@ -3,7 +3,7 @@ import { dirname, join, relative } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { batchWrite, nodeFs, recover, writeFile, writeTransaction } from '../../src/index.js'
 import { errorOf } from '../core/write-api.js'
-import { faultyFs, recordingFs } from '../helpers/fault-fs.js'
+import { faultyFs, recordingFs, renamesFailFrom } from '../helpers/fault-fs.js'
 import { reportFigure } from '../helpers/report.js'
 import { snapshot, tempDir, tempFilesIn } from '../helpers/tmp.js'
 
@@ -32,12 +32,7 @@ async function interruptedBatch(root: string, files: number, renamed: number): P
     mkdirSync(dirname(p), { recursive: true })
     writeFileSync(p, contentOf(p, 'one'))
   }
-  const fs = faultyFs(nodeFs(), {
-    failAt: renamed + 1,
-    code: 'EIO',
-    sticky: true,
-    only: (c) => c.method === 'rename',
-  })
+  const fs = renamesFailFrom(renamed + 1)
   const err = await errorOf(() =>
     batchWrite(
       paths.map((p) => ({ path: p, data: contentOf(p, 'two') })),
@@ -173,12 +168,7 @@ describe('no lost update', () => {
       const dir = tempDir()
       const files = ['a.txt', 'b.txt', 'c.txt'].map((n) => join(dir, n))
       for (const f of files) writeFileSync(f, 'v1')
-      const fs = faultyFs(nodeFs(), {
-        failAt: failing,
-        code: 'EIO',
-        sticky: true,
-        only: (c) => c.method === 'rename',
-      })
+      const fs = renamesFailFrom(failing)
       const err = await errorOf(() =>
         writeTransaction(
           (tx) => {

@@ -16,7 +16,7 @@ import { tempPathFor } from '../../src/core/temp-file.js'
 import { AtomicWriter, DurableWriteError, nodeFs, recover, writeTransaction } from '../../src/index.js'
 import { errorOf } from '../core/write-api.js'
 import { deadWriter } from '../helpers/dead-writer.js'
-import { faultyFs } from '../helpers/fault-fs.js'
+import { faultyFs, renamesFailFrom } from '../helpers/fault-fs.js'
 import { openFdCount, snapshot, tempDir, tempFilesIn } from '../helpers/tmp.js'
 
 function read(path: string): string | undefined {
@@ -290,12 +290,7 @@ describe('recover removes orphan temp files', () => {
     const files = [join(root, 'data', 'a.txt'), join(root, 'data', 'b.txt')]
     mkdirSync(join(root, 'data'))
     for (const f of files) nodeWriteFileSync(f, 'old')
-    const fs = faultyFs(nodeFs(), {
-      failAt: 1,
-      code: 'EIO',
-      sticky: true,
-      only: (c) => c.method === 'rename',
-    })
+    const fs = renamesFailFrom(1)
     const err = await errorOf(() =>
       writeTransaction(
         (tx) => {

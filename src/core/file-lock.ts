@@ -6,9 +6,9 @@ import { publish } from '../diagnostics.js'
 import { LockCompromisedError, LockedError, LockReentrantError } from '../errors.js'
 import type { Steps } from '../steps/op.js'
 import { callUser } from '../steps/vocabulary.js'
-import { forgetHeld, lockFs, markExit, noteHeld, releasingWith } from './lock-fs.js'
+import { lockFs, markExit, releasingWith } from './lock-fs.js'
 import type { ResolvedLockOptions, RetryOptions } from './lock-options.js'
-import { newToken, readRecord, reapIfDead, writeRecord } from './lock-owner.js'
+import { forgetHeld, newToken, noteHeld, readRecord, reapIfDead, writeRecord } from './lock-owner.js'
 import { lockPathFor } from './side-name.js'
 
 export {

@@ -1,6 +1,5 @@
 import gfs from 'graceful-fs'
-import { judgeProcess } from '../fs/proc.js'
-import { readRecord, removeRecord, writeRecord } from './lock-owner.js'
+import { heldToken, holderOf, readRecord, removeRecord, writeRecord } from './lock-owner.js'
 
 /**
  * The fs proper-lockfile works through. proper-lockfile removes a lock directory in two cases, with
@@ -14,18 +13,7 @@ import { readRecord, removeRecord, writeRecord } from './lock-owner.js'
  *   `ELOCKED`, whatever `stale` says); otherwise the record goes first, then the directory.
  */
 const releasing = new Map<string, string>()
-const held = new Map<string, string>()
 let exiting = false
-
-/** Notes that this process holds `lockPath` with `token`, so that an exit releases it. */
-export function noteHeld(lockPath: string, token: string): void {
-  held.set(lockPath, token)
-}
-
-/** Forgets a lock this process no longer holds. */
-export function forgetHeld(lockPath: string, token: string): void {
-  if (held.get(lockPath) === token) held.delete(lockPath)
-}
 
 /** Runs `fn` (proper-lockfile's release) with `lockPath` being released with `token`. */
 export async function releasingWith<T>(
@@ -49,17 +37,16 @@ export function markExit(): void {
 }
 
 function removeLockDir(lockPath: string): void {
-  const token = releasing.get(lockPath) ?? (exiting ? held.get(lockPath) : undefined)
-  const record = readRecord(lockPath)
+  const token = releasing.get(lockPath) ?? (exiting ? heldToken(lockPath) : undefined)
   if (token === undefined) {
-    if (record && !record.released && judgeProcess(record) === 'live') {
+    if (holderOf(lockPath) === 'live') {
       throw Object.assign(new Error(`Lock ${lockPath} is held by a live process.`), { code: 'ELOCKED' })
     }
     removeRecord(lockPath)
     gfs.rmdirSync(lockPath)
     return
   }
-  if (record?.token !== token) return
+  if (readRecord(lockPath)?.token !== token) return
   removeRecord(lockPath)
   try {
     gfs.rmdirSync(lockPath)

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
+import { threadId } from 'node:worker_threads'
 import gfs from 'graceful-fs'
 import { judgeProcess, type Liveness, type ProcessRecord, selfRecord } from '../fs/proc.js'
 
@@ -20,6 +21,8 @@ export interface OwnerRecord extends ProcessRecord {
   token: string
   /** Set when the holder released the lock but could not remove its directory: free to take at once. */
   released?: true
+  /** The worker thread (`threadId`) that holds it; absent for the main thread. */
+  thread?: number
 }
 
 /** The holder of a lock as far as this process can tell. */
@@ -31,6 +34,24 @@ const MAX_RECORD = 4096
 /** The owner record inside the lock directory `lockPath`. */
 export function recordPath(lockPath: string): string {
   return join(lockPath, RECORD)
+}
+
+/** The locks this thread holds: lock path → token of the acquisition. */
+const heldTokens = new Map<string, string>()
+
+/** Notes that this thread holds `lockPath` with `token`. */
+export function noteHeld(lockPath: string, token: string): void {
+  heldTokens.set(lockPath, token)
+}
+
+/** Forgets a lock this thread no longer holds. */
+export function forgetHeld(lockPath: string, token: string): void {
+  if (heldTokens.get(lockPath) === token) heldTokens.delete(lockPath)
+}
+
+/** The token with which this thread holds `lockPath`, if it does. */
+export function heldToken(lockPath: string): string | undefined {
+  return heldTokens.get(lockPath)
 }
 
 /** A fresh token for one acquisition. */
@@ -45,6 +66,7 @@ export function newToken(): string {
 export function writeRecord(lockPath: string, token: string, released = false): void {
   const { O_CREAT, O_EXCL, O_WRONLY, O_NOFOLLOW } = gfs.constants
   const record: OwnerRecord = { ...selfRecord(), token }
+  if (threadId !== 0) record.thread = threadId
   if (released) record.released = true
   // Creating a file changes the directory's mtime, which proper-lockfile takes for its own: restore it.
   const { atime, mtime } = gfs.statSync(lockPath)
@@ -68,7 +90,8 @@ function isRecord(value: unknown): value is OwnerRecord {
     typeof r.start === 'number' &&
     typeof r.token === 'string' &&
     r.token.length > 0 &&
-    (r.released === undefined || r.released === true)
+    (r.released === undefined || r.released === true) &&
+    (r.thread === undefined || typeof r.thread === 'number')
   )
 }
 
@@ -97,11 +120,31 @@ export function readRecord(lockPath: string): OwnerRecord | undefined {
   }
 }
 
-/** Judges the holder of the lock directory `lockPath` by its record; a released lock has none left ('dead'). */
+/**
+ * True when `record` was written by this very thread for an acquisition it no longer holds: a lock
+ * it released but could not remove (its record could not be unlinked). Left alone, this thread would
+ * judge its own leftover live and lock itself out until it exits.
+ */
+function isOwnLeftover(lockPath: string, record: OwnerRecord): boolean {
+  const me = selfRecord()
+  const self =
+    record.pid === me.pid &&
+    record.start === me.start &&
+    record.host === me.host &&
+    record.boot === me.boot &&
+    record.pidns === me.pidns &&
+    (record.thread ?? 0) === threadId
+  return self && heldTokens.get(lockPath) !== record.token
+}
+
+/**
+ * Judges the holder of the lock directory `lockPath` by its record: a released lock, or one this
+ * thread left behind, has none left ('dead').
+ */
 export function holderOf(lockPath: string): Holder {
   const record = readRecord(lockPath)
   if (!record) return 'ownerless'
-  return record.released ? 'dead' : judgeProcess(record)
+  return record.released || isOwnLeftover(lockPath, record) ? 'dead' : judgeProcess(record)
 }
 
 /** Removes the record of the lock directory `lockPath` (absent is fine). */

@@ -98,9 +98,8 @@ describe('a lock whose holder is alive on this host', () => {
     await holder.line('locked')
     holder.kill('SIGKILL')
     await holder.exited
-    const started = Date.now()
+    // retries: 0 and a stale time of 10 s: only a holder judged dead lets this succeed.
     await expect(withLock(file, async () => 'taken', { retries: 0 })).resolves.toBe('taken')
-    expect(Date.now() - started).toBeLessThan(2000)
   })
 })
 

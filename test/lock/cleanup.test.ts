@@ -57,7 +57,7 @@ describe.skipIf(straceMissing !== undefined)(
         expect(run.status).toBe(0)
         expect(injected(run.trace)).toContain(`${call}("${file}${suffix}")`)
         expect(existsSync(lockPath)).toBe(true)
-        await update(file, () => 'next', { retries: 0 })
+        await update(file, () => 'next', { lock: { retries: 0 } })
         expect(readFileSync(file, 'utf8')).toBe('next')
         await writeFile(file, 'after', { lock: { retries: 0 } })
         expect(existsSync(lockPath)).toBe(false)

@@ -14,6 +14,8 @@ const seed = Number(process.env.DURABLE_WRITE_CHAOS_SEED ?? Date.now() % 100_000
 // A build from scratch (only when dist/ is missing) can take a while on a busy machine.
 beforeAll(ensureBuilt, 180_000)
 
+/** The lock's stale time: every 10th pause outlasts it. */
+const STALE = 2000
 const script = new URL('./fixtures/count-update-json-lines.mjs', import.meta.url)
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -55,7 +57,7 @@ describe(`${processes} processes × ${increments} updateJson while holders are S
     const failures: string[] = []
     const live = new Set<Worker>()
     const start = (quota: number) => {
-      const child = startChild(script, [file, String(quota)])
+      const child = startChild(script, [file, String(quota), String(STALE)])
       const worker = { child, quota }
       live.add(worker)
       child.exited.then((exit) => {
@@ -89,9 +91,10 @@ describe(`${processes} processes × ${increments} updateJson while holders are S
         await worker.child.exited
         continue
       }
-      paused++
+      // A paused holder past `stale` keeps its lock: it is alive.
+      const pause = paused++ % 10 === 5 ? STALE + 500 : 20 + rand() * 300
       worker.child.kill('SIGSTOP')
-      await sleep(20 + rand() * 300)
+      await sleep(pause)
       worker.child.kill('SIGCONT')
     }
     // Let the exit handlers of the last processes record what they printed.
@@ -107,7 +110,7 @@ describe(`${processes} processes × ${increments} updateJson while holders are S
     expect(final - reported.length).toBeGreaterThanOrEqual(0)
     expect(final - reported.length).toBeLessThanOrEqual(killed)
     expect(killed).toBe(kills)
-    expect(paused).toBeGreaterThan(0)
+    expect(paused).toBeGreaterThan(10)
     // The killed writers' temps are theirs to clean up only by recovery.
     await recover(dir)
     expect(tempFilesIn(dir)).toEqual([])

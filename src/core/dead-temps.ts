@@ -3,6 +3,7 @@ import type { Steps } from '../steps/op.js'
 import { lstat, readdir, unlink } from '../steps/vocabulary.js'
 import { isTempName, isTransactionTemp } from './temp-file.js'
 import { defaultTempLiveness, type TempLiveness } from './temp-liveness.js'
+import { isForeign } from './trusted-owner.js'
 
 /** Options of {@link sweepDeadTemps}. */
 export interface SweepOptions {
@@ -36,7 +37,7 @@ export function* sweepDeadTemps(
     const path = join(dir, name)
     try {
       const st = yield* lstat(path)
-      if (!st.isFile() || judge(name, st.mtimeMs) !== 'dead') continue
+      if (!st.isFile() || isForeign(st) || judge(name, st.mtimeMs) !== 'dead') continue
       yield* unlink(path)
       removed++
     } catch {

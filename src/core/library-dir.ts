@@ -5,6 +5,7 @@ import type { Steps } from '../steps/op.js'
 import { call, ignoring, lstat, mkdir, realpath, syncDir } from '../steps/vocabulary.js'
 import { isInside, toAbsolutePath } from './paths.js'
 import { lstatIfExists, realpathOfPrefix } from './resolve-target.js'
+import { foreignError, isForeign } from './trusted-owner.js'
 
 /** The directory the library keeps its own files in (backups, checkpoints, journals), beside the user's files. */
 export const LIBRARY_DIRNAME = '.durable-write'
@@ -19,12 +20,21 @@ function notRealDirectory(path: string, st: Stats): DurableWriteError {
   )
 }
 
+/** A library-owned directory: writable by its owner only, whatever the umask (mkdir's mode is masked by it). */
+const LIBRARY_DIR_MODE = 0o755
+
+/** Fails unless `st`, found at the library-owned `path`, is a real directory of ours (or root's). */
+function checkOwned(path: string, st: Stats): void {
+  if (st.isSymbolicLink() || !st.isDirectory()) throw notRealDirectory(path, st)
+  if (isForeign(st)) throw foreignError(path, st.uid)
+}
+
 /** Creates `path` with mkdir (exclusive by nature), or makes sure what is there is a real directory. */
-function* realDirectory(path: string, created: string[]): Steps<void> {
+function* realDirectory(path: string, created: string[], owned: boolean): Steps<void> {
   let st = yield* lstatIfExists(path)
   if (st === undefined) {
     try {
-      yield* mkdir(path)
+      yield* mkdir(path, owned ? LIBRARY_DIR_MODE : undefined)
       created.push(path)
       return
     } catch (err) {
@@ -33,7 +43,8 @@ function* realDirectory(path: string, created: string[]): Steps<void> {
       st = yield* lstat(path)
     }
   }
-  if (st.isSymbolicLink() || !st.isDirectory()) throw notRealDirectory(path, st)
+  if (owned) checkOwned(path, st)
+  else if (st.isSymbolicLink() || !st.isDirectory()) throw notRealDirectory(path, st)
 }
 
 /** Removes directories a failed step created, deepest first (rmdir: only empty ones go; errors ignored). */
@@ -58,7 +69,7 @@ export function* removeCreatedDirs(created: readonly string[]): Steps<void> {
  *   each component of `base` it creates — is checked with lstat and must be a directory; a missing one
  *   is created with mkdir (which fails if anything appeared there; then it is checked again).
  *
- * A symlink or a non-directory in an owned place fails with `ERR_JOURNAL_CORRUPT` naming the path,
+ * A symlink, a non-directory or a directory of another user (see `isForeign`) in an owned place fails with `ERR_JOURNAL_CORRUPT` naming the path,
  * with nothing touched. In durable mode every directory created is synced into its parent (the
  * deepest one's own entries are the caller's to sync). On failure the directories created so far are
  * removed again.
@@ -77,9 +88,9 @@ export function* ensureLibraryDir(base: string, owned: readonly string[], durabl
   const created: string[] = []
   try {
     let current = top
-    for (const name of [...missing, ...owned]) {
+    for (const [i, name] of [...missing, ...owned].entries()) {
       current = join(current, name)
-      yield* realDirectory(current, created)
+      yield* realDirectory(current, created, i >= missing.length)
     }
     if (durable) for (const dir of created) yield* syncDir(dirname(dir))
   } catch (err) {
@@ -100,7 +111,7 @@ export function* isLibraryDir(base: string, owned: readonly string[]): Steps<boo
     current = join(current, name)
     const st = yield* lstatIfExists(current)
     if (st === undefined) return false
-    if (st.isSymbolicLink() || !st.isDirectory()) throw notRealDirectory(current, st)
+    checkOwned(current, st)
   }
   return true
 }

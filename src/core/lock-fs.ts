@@ -36,9 +36,24 @@ export function markExit(): void {
   })
 }
 
+function isRealDir(path: string): boolean {
+  try {
+    return gfs.lstatSync(path).isDirectory()
+  } catch {
+    return false
+  }
+}
+
 function removeLockDir(lockPath: string): void {
   const token = releasing.get(lockPath) ?? (exiting ? heldToken(lockPath) : undefined)
   if (token === undefined) {
+    // Only a real directory is a lock to take over: a symlink planted there (by another user in a
+    // shared directory, say) is never followed into, a file of that name never removed.
+    if (!isRealDir(lockPath)) {
+      throw Object.assign(new Error(`${lockPath} is not a lock directory; it is left alone.`), {
+        code: 'ELOCKED',
+      })
+    }
     if (holderOf(lockPath) === 'live') {
       throw Object.assign(new Error(`Lock ${lockPath} is held by a live process.`), { code: 'ELOCKED' })
     }
@@ -61,9 +76,14 @@ function removeLockDir(lockPath: string): void {
   }
 }
 
-/** graceful-fs with the `rmdir` above. */
+/** A lock directory is writable by its holder only, whatever the umask: no one else can add a record. */
+const LOCK_DIR_MODE = 0o755
+
+/** graceful-fs with the `rmdir` above, and a `mkdir` that makes lock directories with {@link LOCK_DIR_MODE}. */
 export const lockFs: typeof gfs = {
   ...gfs,
+  mkdir: (path: string, cb: (err: Error | null) => void) => gfs.mkdir(path, LOCK_DIR_MODE, cb),
+  mkdirSync: (path: string) => gfs.mkdirSync(path, LOCK_DIR_MODE),
   rmdir: (path: string, cb: (err: Error | null) => void) => {
     try {
       removeLockDir(path)

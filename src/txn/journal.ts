@@ -9,6 +9,7 @@ import {
   txidOfTemp,
 } from '../core/temp-file.js'
 import type { TempLiveness } from '../core/temp-liveness.js'
+import { isForeign } from '../core/trusted-owner.js'
 import type { Steps } from '../steps/op.js'
 import { ignoring, lstat, readdir, unlink } from '../steps/vocabulary.js'
 
@@ -53,8 +54,10 @@ export function* removeTemps(
     const path = join(dir, name)
     if ('txid' in which ? isTempOf(name, which.txid) : isTempName(name)) {
       const st = yield* ignoring(lstat(path), ['ENOENT'], undefined)
+      // Another user's file is never removed, whatever its name claims.
       const remove =
         st?.isFile() === true &&
+        !isForeign(st) &&
         ('txid' in which ||
           (which.judge(name, st.mtimeMs) === 'dead' && !(yield* transactionNeeds(dir, name, which.journals))))
       if (remove) {

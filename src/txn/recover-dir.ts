@@ -3,6 +3,7 @@ import { acquire, resolveLockOptions } from '../core/file-lock.js'
 import { toAbsolutePath } from '../core/paths.js'
 import { checkRoot } from '../core/resolve-target.js'
 import { defaultTempLiveness, type TempLiveness } from '../core/temp-liveness.js'
+import { foreignError } from '../core/trusted-owner.js'
 import type { WriterCore } from '../core/writer-core.js'
 import { publish } from '../diagnostics.js'
 import type { FsLike } from '../fs/fs-like.js'
@@ -85,6 +86,13 @@ export function* recoverSteps(dir: string, report: RecoveryReport, plan: Recover
   ]
   for (const journalDir of new Set(journals)) {
     const scope = yield* scopeOf(journalDir, plan.root)
+    if (scope.foreign) {
+      // Another user's journal (planted in a shared directory, say) is never acted on: one named
+      // by the caller fails, one found on the way is passed by.
+      if (journalDir === plan.journalDir) throw foreignError(journalDir, (yield* lstat(scope.journalDir)).uid)
+      yield* callUser(() => publish('recover', { event: 'foreign-journal', journalDir }))
+      continue
+    }
     // A journal's lock is taken even when the journal is gone: a dead holder's lock is reaped.
     const release = plan.lock ? yield* plan.lock(journalDir) : undefined
     try {

@@ -2,6 +2,7 @@ import { basename, dirname, join } from 'node:path'
 import { ensureLibraryDir } from '../core/library-dir.js'
 import { isInside } from '../core/paths.js'
 import { truncateUtf8 } from '../core/side-name.js'
+import { foreignError, isForeign } from '../core/trusted-owner.js'
 import { OutsideRootError } from '../errors.js'
 import type { Steps } from '../steps/op.js'
 import { ignoring, lstat, readdir, readFile, realpath, rename, syncDir, unlink } from '../steps/vocabulary.js'
@@ -130,7 +131,14 @@ const TXID = /^[0-9a-f]{8}$/
  * whether the journal is there. A journal directory that is a symlink (or no directory) is never
  * followed: ERR_JOURNAL_CORRUPT. A journal outside `root` is ERR_OUTSIDE_ROOT.
  */
-export function* scopeOf(journalDir: string, root: string | undefined): Steps<Scope & { exists: boolean }> {
+/**
+ * The scope of the journal `journalDir`: where it is now and whether it exists. `foreign` when it
+ * belongs to another user: recovery never acts on such a journal (its manifests could name anything).
+ */
+export function* scopeOf(
+  journalDir: string,
+  root: string | undefined,
+): Steps<Scope & { exists: boolean; foreign: boolean }> {
   const dir = dirname(journalDir)
   const real = yield* realpath(dir)
   const rootReal = root === undefined ? undefined : yield* realpath(root)
@@ -144,7 +152,14 @@ export function* scopeOf(journalDir: string, root: string | undefined): Steps<Sc
   const st = yield* ignoring(lstat(journal), ['ENOENT', 'ENOTDIR'], undefined)
   if (st && !st.isDirectory())
     throw journalCorrupt(journalDir, 'is not a directory (a symbolic link is never followed)')
-  return { journalDir: journal, dir, real, root: rootReal, exists: st !== undefined }
+  return {
+    journalDir: journal,
+    dir,
+    real,
+    root: rootReal,
+    exists: st !== undefined,
+    foreign: st !== undefined && isForeign(st),
+  }
 }
 
 /**
@@ -181,6 +196,7 @@ export function* recoverJournal(scope: Scope, report: RecoveryReport): Steps<voi
     const st = yield* ignoring(lstat(path), ['ENOENT'], undefined)
     if (!st) continue
     if (!st.isFile()) throw journalCorrupt(path, 'is not a regular file')
+    if (isForeign(st)) throw foreignError(path, st.uid)
     const decoded = decodeManifest(yield* readFile(path), path)
     if (decoded.kind === 'valid') {
       yield* rollForwardManifest(scope, txid, path, decoded.manifest, report, st.mtimeMs)

@@ -4,12 +4,14 @@ import { makeDirs } from '../core/make-dirs.js'
 import { toAbsolutePath } from '../core/paths.js'
 import { checkAccess, checkRootOfDirs } from '../core/resolve-target.js'
 import { newTxid } from '../core/temp-file.js'
+import { foreignError } from '../core/trusted-owner.js'
 import type { CallContext, WriterCore } from '../core/writer-core.js'
 import { publish } from '../diagnostics.js'
 import { hasCode, invalidArgType, invalidArgValue, throwIfAborted } from '../errors.js'
 import { checkOptionsObject, type WriteOptions } from '../options.js'
 import { emptyOps, type OpCounts, type WriteStats } from '../stats.js'
 import type { Steps } from '../steps/op.js'
+import { lstat } from '../steps/vocabulary.js'
 import { commitTransaction, type TxFileOutcome, type TxItem, type TxPlan } from './commit.js'
 import { commonParent, JOURNAL_DIRNAME } from './journal.js'
 import { emptyReport, type RecoveryReport, recoverJournal, scopeOf } from './recover.js'
@@ -84,6 +86,7 @@ export function* recoverAndCommit(
   plan: Omit<TxPlan, 'scope'>,
 ): Steps<TxFileOutcome[]> {
   const scope = yield* scopeOf(journalDir, root)
+  if (scope.foreign) throw foreignError(journalDir, (yield* lstat(scope.journalDir)).uid)
   if (scope.exists) yield* recoverJournal(scope, recovered)
   return yield* commitTransaction({ ...plan, scope })
 }

@@ -33,6 +33,18 @@ function checkRead(path: string, version: Version | null, o: ResolvedWriteOption
   }
 }
 
+/**
+ * Node's ENOENT for a file to edit that does not exist (code, errno, syscall and path as node:fs
+ * sets them), its message saying how to create the file instead.
+ */
+function missing(path: string): NodeJS.ErrnoException {
+  const err = systemError('ENOENT', 'open', path)
+  const plain = err.message
+  err.message = `${plain}. To create the file, give an empty oldString in edits[0] (its newString is the content); to edit it, check the path.`
+  if (err.stack) err.stack = err.stack.replace(plain, err.message)
+  return err
+}
+
 function* editProtocol(
   absPath: string,
   edits: readonly CheckedEdit[],
@@ -43,7 +55,7 @@ function* editProtocol(
   const current = target.stat ? yield* ignoring(readFile(target.path), ['ENOENT'], undefined) : undefined
   const version = current ? versionOf(current) : null
   checkRead(absPath, version, o.write)
-  if (!current && edits[0]!.old !== '') throw systemError('ENOENT', 'open', absPath)
+  if (!current && edits[0]!.old !== '') throw missing(absPath)
   const plan = planEdits(current, edits, o, absPath)
   const details = { applied: plan.applied, diff: plan.diff }
   if (o.dryRun) {

@@ -179,6 +179,7 @@ function replacementAt(m: Matching, edit: CheckedEdit, start: number): Replaceme
     end: start + edit.old.length - suffix,
     insert: neu.slice(prefix, neu.length - suffix),
     edit: edit.index,
+    whole: { start, end: start + edit.old.length, insert: neu },
   }
 }
 

@@ -119,7 +119,7 @@ function newlines(text: string): number {
  * Pairs the lines of the new text with those of the replaced one (a line diff): a line kept gets
  * its own old ending, a changed line the ending of the old line in its place, an added line that of
  * the line above it (else below). `olds[i]` ends old line `i`; the last one is the ending after the
- * replaced part. Returns the endings of the first `parts.length - 1` new lines.
+ * replaced part. Returns the endings of the first `count` new lines.
  */
 function alignedEndings(oldText: string, newText: string, olds: readonly Eol[], count: number): Eol[] {
   const o = oldText.split('\n')
@@ -169,15 +169,17 @@ function alignedEndings(oldText: string, newText: string, olds: readonly Eol[], 
 /**
  * The endings of the `\n`s a replacement inserts: each line keeps the ending of the line it
  * replaces, new lines that of their neighbours, in mixed files too; `fallback` when the file has
- * no line ending to take one from.
+ * no line ending to take one from. The lines are those of the whole replacement, before its common
+ * ends with the replaced text were trimmed.
  */
 function insertedEndings(file: LfText, cursor: NewlineCursor, r: Replacement, fallback: Eol): Eol[] {
   const count = newlines(r.insert)
   if (count === 0) return []
-  cursor.advance(r.start)
+  const whole = r.whole ?? r
+  cursor.advance(whole.start)
   const before = cursor.prev
   const olds: Eol[] = []
-  while (cursor.next !== -1 && cursor.next < r.end) {
+  while (cursor.next !== -1 && cursor.next < whole.end) {
     olds.push(endingAt(file, cursor.next))
     cursor.step()
   }
@@ -191,7 +193,9 @@ function insertedEndings(file: LfText, cursor: NewlineCursor, r: Replacement, fa
           : fallback
   olds.push(after)
   if (olds.every((e) => e === after)) return new Array<Eol>(count).fill(after)
-  return alignedEndings(file.lf.slice(r.start, r.end), r.insert, olds, count)
+  const skip = newlines(whole.insert.slice(0, r.start - whole.start))
+  const all = alignedEndings(file.lf.slice(whole.start, whole.end), whole.insert, olds, skip + count)
+  return all.slice(skip)
 }
 
 function withEols(text: string, endings: readonly Eol[]): string {

@@ -14,6 +14,11 @@ export interface Replacement {
   insert: string
   /** Index of the edit that made it. */
   edit: number
+  /**
+   * The whole replacement this one was trimmed from (the common prefix and suffix of oldString and
+   * newString put back): the lines its line endings are taken from.
+   */
+  whole?: { start: number; end: number; insert: string } | undefined
 }
 
 /** A run of the edited text. */

@@ -88,10 +88,12 @@ export function multiEditSteps(absPath: string, edits: unknown, o: ResolvedEditO
 }
 
 /**
- * Applies `edits` to the text file at `path` in order, all or nothing, with one read and one atomic,
- * durable write. Resolves with the write's stats plus each edit's matches and a unified diff.
- * Fails with an `EditError` (`ERR_EDIT_*`, with `editIndex`), `ConflictError` or `EncodingError`,
- * leaving the file unchanged.
+ * Applies `edits` to the text file at `path`, all or nothing, with one read and one atomic, durable
+ * write. Every oldString is matched against the file as it was read, never against the result of
+ * the edits before it; no two edits may touch the same text (`ERR_EDIT_OVERLAP`).
+ * Resolves with the write's stats plus each edit's matches and a unified diff.
+ * Fails with an `EditError` (`ERR_EDIT_*`, with `editIndex`), `ConflictError`, `EncodingError` or
+ * the system's ENOENT (a missing file, unless edits[0] creates it), leaving the file unchanged.
  * @example
  * const { diff } = await multiEdit(writer, 'src/app.ts', [
  *   { oldString: 'const port = 80', newString: 'const port = 8080' },

@@ -63,12 +63,18 @@ function inEarlierOutput(m: Matching, old: string): { edit: number; line: number
     at += r.insert.length
     cursor = r.end
   }
+  // Both lists ascend: one pass. A match hits a non-empty insertion it shares a character with, or a
+  // deletion point strictly inside it.
+  let j = 0
   for (const s of found) {
     const e = s + old.length
-    const hit = spans.find((sp) =>
-      sp.start < sp.end ? sp.start < e && s < sp.end : s < sp.start && sp.start < e,
-    )
-    if (hit) return { edit: hit.rep.edit, line: lineOf(m.original, hit.rep.start) }
+    while (j < spans.length && Math.max(spans[j]!.end, spans[j]!.start + 1) <= s) j++
+    for (let k = j; k < spans.length && spans[k]!.start < e; k++) {
+      const sp = spans[k]!
+      if (sp.start < sp.end ? s < sp.end : s < sp.start) {
+        return { edit: sp.rep.edit, line: lineOf(m.original, sp.rep.start) }
+      }
+    }
   }
   return undefined
 }

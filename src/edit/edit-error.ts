@@ -48,7 +48,11 @@ export class EditError extends DurableWriteError {
   readonly editIndex: number | undefined
   /** `ERR_EDIT_NOT_FOUND`: the closest region, when something close exists. */
   readonly nearMatch?: NearMatch
-  /** `ERR_EDIT_NOT_FOUND`: what differs, when the difference is only indentation, quotes, line endings or a BOM. */
+  /**
+   * What to do next. `ERR_EDIT_NOT_FOUND`: what differs, when the difference is only indentation,
+   * quotes, line endings or a BOM; `ERR_EDIT_OVERLAP`: which two edits to merge;
+   * `ERR_EDIT_ALREADY_APPLIED`: where newString already is.
+   */
   readonly hint?: string
   /**
    * `ERR_EDIT_AMBIGUOUS`, `ERR_EDIT_COUNT_MISMATCH`, `ERR_EDIT_OVERLAP`: where `oldString` occurs;

@@ -96,6 +96,31 @@ const cases = fileText.chain((file) => {
     })
 })
 
+/** Lines with their own endings, and edits each rewriting one whole line whose text is unique. */
+const mixedCases = fc
+  .tuple(
+    fc.array(fc.tuple(fc.stringMatching(/^[a-f ]{1,12}$/), fc.constantFrom('\n', '\r\n')), {
+      minLength: 2,
+      maxLength: 20,
+    }),
+    fc.array(fc.tuple(fc.nat(), newText), { minLength: 1, maxLength: 4 }),
+  )
+  .map(([lines, picks]) => {
+    const lf = lines.map(([text]) => `${text}\n`).join('')
+    const chosen = new Map<number, string>()
+    for (const [at, newString] of picks) {
+      const i = at % lines.length
+      if (occurrences(lf, lines[i]![0]).length === 1) chosen.set(i, newString)
+    }
+    const raw = lines.map(([text, eol]) => text + eol).join('')
+    // By hand: each line keeps its ending, and so do the lines a newString splits it into.
+    const expectedRaw = lines
+      .map(([text, eol], i) => (chosen.has(i) ? chosen.get(i)!.replace(/\n/g, eol) : text) + eol)
+      .join('')
+    const edits = [...chosen].map(([i, newString]) => ({ oldString: lines[i]![0], newString }))
+    return { raw, edits, expectedRaw }
+  })
+
 describe.each(apis)('$name: random edits against the file as read', (api) => {
   async function check(
     dir: string,
@@ -141,6 +166,21 @@ describe.each(apis)('$name: random edits against the file as read', (api) => {
         if (edits.length === 0 || !text.includes('\n')) return
         const bytes = Buffer.from(text.replace(/\n/g, '\r\n'))
         await check(dir, `f${n++}.txt`, bytes, edits, expected(text, edits), '\r\n')
+      }),
+      { numRuns: 100 },
+    )
+  })
+
+  it('keep every line ending of a mixed file, a rewritten line splitting into lines with its own', async () => {
+    const dir = tempDir()
+    let n = 0
+    await fc.assert(
+      fc.asyncProperty(mixedCases, async (c) => {
+        if (c.edits.length === 0) return
+        const file = join(dir, `m${n++}.txt`)
+        fsWriteFileSync(file, c.raw)
+        await api.edit(file, c.edits, { durability: 'fast' })
+        expect(readFileSync(file, 'utf8')).toBe(c.expectedRaw)
       }),
       { numRuns: 100 },
     )

@@ -24,6 +24,8 @@ interface Matching {
 }
 
 const BOM = '\uFEFF'
+/** A one-line newString shorter than this (trimmed) is not taken as proof that an edit was made. */
+const MIN_APPLIED = 8
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`
@@ -84,8 +86,9 @@ function alreadyApplied(m: Matching, edit: CheckedEdit): number[] | undefined {
   const neu = edit.new.startsWith(BOM) ? edit.new.slice(1) : edit.new
   const { prefix, suffix } = commonEnds(edit.old, neu)
   const changed = neu.slice(prefix, neu.length - suffix)
-  // A newString that only removes text from oldString says nothing by being present.
-  if (changed.trim() === '') return undefined
+  // A newString that only removes text from oldString says nothing by being present, and a short
+  // one on a single line may be there by chance.
+  if (changed.trim() === '' || (neu.trim().length < MIN_APPLIED && !neu.includes('\n'))) return undefined
   const found = findAll(m.original, neu)
   const wanted = edit.expectedCount ?? (edit.all ? found.length : 1)
   if (found.length === 0 || found.length !== wanted) return undefined

@@ -264,6 +264,14 @@ describe.each(apis)('$name: ERR_EDIT_ALREADY_APPLIED', (api) => {
     expect(err.code).toBe('ERR_EDIT_NOT_FOUND')
   })
 
+  it('is not claimed for a short one-line newString that may be in the file by chance', async () => {
+    const { file } = fileWith('enabled: false\n')
+    const err = (await failureOf(api, () =>
+      api.call(file, [{ oldString: 'enabled: true', newString: 'false' }]),
+    )) as Failure
+    expect(err.code).toBe('ERR_EDIT_NOT_FOUND')
+  })
+
   it('is not claimed when newString occurs more often than the edit would put it', async () => {
     const { file } = fileWith('ok\nok\n')
     const err = (await failureOf(api, () =>

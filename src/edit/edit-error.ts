@@ -7,11 +7,12 @@ export type EditErrorCode =
   | 'ERR_EDIT_COUNT_MISMATCH'
   | 'ERR_EDIT_NO_OP'
   | 'ERR_EDIT_OVERLAP'
+  | 'ERR_EDIT_ALREADY_APPLIED'
   | 'ERR_EDIT_INVALID'
 
 /** The region of the file closest to an `oldString` that was not found. */
 export interface NearMatch {
-  /** 1-based line where the region starts, in the text as the earlier edits of the call left it. */
+  /** 1-based line where the region starts, in the file as it was read. */
   line: number
   /** 0..1, on text compared without regard to whitespace, quote style and line endings. */
   similarity: number
@@ -34,6 +35,8 @@ export interface EditErrorDetails extends ErrorDetails {
   hint?: string | undefined
   matches?: MatchInfo | undefined
   expectedCount?: number | undefined
+  otherIndex?: number | undefined
+  line?: number | undefined
 }
 
 /**
@@ -45,12 +48,23 @@ export class EditError extends DurableWriteError {
   readonly editIndex: number | undefined
   /** `ERR_EDIT_NOT_FOUND`: the closest region, when something close exists. */
   readonly nearMatch?: NearMatch
-  /** `ERR_EDIT_NOT_FOUND`: what differs, when the difference is only indentation, quotes, line endings or a BOM. */
+  /**
+   * What to do next. `ERR_EDIT_NOT_FOUND`: what differs, when the difference is only indentation,
+   * quotes, line endings or a BOM; `ERR_EDIT_OVERLAP`: which two edits to merge;
+   * `ERR_EDIT_ALREADY_APPLIED`: where newString already is.
+   */
   readonly hint?: string
-  /** `ERR_EDIT_AMBIGUOUS`, `ERR_EDIT_COUNT_MISMATCH`, `ERR_EDIT_OVERLAP`: where `oldString` occurs. */
+  /**
+   * `ERR_EDIT_AMBIGUOUS`, `ERR_EDIT_COUNT_MISMATCH`, `ERR_EDIT_OVERLAP`: where `oldString` occurs;
+   * `ERR_EDIT_ALREADY_APPLIED`: where `newString` occurs.
+   */
   readonly matches?: MatchInfo
   /** `ERR_EDIT_COUNT_MISMATCH`: the count the edit asked for. */
   readonly expectedCount?: number
+  /** `ERR_EDIT_OVERLAP`: the earlier edit (0-based) whose region this edit's `oldString` overlaps. */
+  readonly otherIndex?: number
+  /** `ERR_EDIT_ALREADY_APPLIED`: 1-based line, in the file as read, where `newString` already is. */
+  readonly line?: number
 
   constructor(code: EditErrorCode, message: string, details: EditErrorDetails) {
     super(code, message, details)
@@ -60,6 +74,8 @@ export class EditError extends DurableWriteError {
     if (details.hint !== undefined) this.hint = details.hint
     if (details.matches !== undefined) this.matches = details.matches
     if (details.expectedCount !== undefined) this.expectedCount = details.expectedCount
+    if (details.otherIndex !== undefined) this.otherIndex = details.otherIndex
+    if (details.line !== undefined) this.line = details.line
   }
 }
 

@@ -1,5 +1,3 @@
-import type { InsertedRange } from './pieces.js'
-
 /** Start offsets of the non-overlapping occurrences of `needle` in `text`, left to right. */
 export function findAll(text: string, needle: string): number[] {
   const found: number[] = []
@@ -22,22 +20,38 @@ export function linesAt(text: string, offsets: readonly number[]): number[] {
   return lines
 }
 
+/** A part of the text as read that an edit's `oldString` matched: no other edit may touch it. */
+export interface Region {
+  start: number
+  end: number
+  /** Index of the edit that matched it. */
+  edit: number
+}
+
 /**
- * For each match `[start, start + length)` (ascending), the edit whose inserted text it overlaps,
- * or -1 when it lies entirely in text that was there before this call.
+ * The first of `regions` (ascending, disjoint) that shares a character with `[start, end)`, found
+ * by binary search; regions that only touch it do not count.
  */
-export function overlapsInserted(
-  starts: readonly number[],
-  length: number,
-  inserted: readonly InsertedRange[],
-): number[] {
-  const out: number[] = []
-  let r = 0
-  for (const start of starts) {
-    const end = start + length
-    while (r < inserted.length && inserted[r]!.end <= start) r++
-    const range = inserted[r]
-    out.push(range !== undefined && range.start < end ? range.edit : -1)
+export function overlapping(regions: readonly Region[], start: number, end: number): Region | undefined {
+  let lo = 0
+  let hi = regions.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (regions[mid]!.end <= start) lo = mid + 1
+    else hi = mid
+  }
+  const region = regions[lo]
+  return region !== undefined && region.start < end && start < end ? region : undefined
+}
+
+/** Merges two ascending lists of disjoint regions (disjoint from each other too) into one. */
+export function mergeRegions(a: readonly Region[], b: readonly Region[]): Region[] {
+  const out: Region[] = []
+  let i = 0
+  let j = 0
+  while (i < a.length || j < b.length) {
+    if (j === b.length || (i < a.length && a[i]!.start <= b[j]!.start)) out.push(a[i++]!)
+    else out.push(b[j++]!)
   }
   return out
 }

@@ -33,6 +33,18 @@ function checkRead(path: string, version: Version | null, o: ResolvedWriteOption
   }
 }
 
+/**
+ * Node's ENOENT for a file to edit that does not exist (code, errno, syscall and path as node:fs
+ * sets them), its message saying how to create the file instead.
+ */
+function missing(path: string): NodeJS.ErrnoException {
+  const err = systemError('ENOENT', 'open', path)
+  const plain = err.message
+  err.message = `${plain}. To create the file, give an empty oldString in edits[0] (its newString is the content); to edit it, check the path.`
+  if (err.stack) err.stack = err.stack.replace(plain, err.message)
+  return err
+}
+
 function* editProtocol(
   absPath: string,
   edits: readonly CheckedEdit[],
@@ -43,7 +55,7 @@ function* editProtocol(
   const current = target.stat ? yield* ignoring(readFile(target.path), ['ENOENT'], undefined) : undefined
   const version = current ? versionOf(current) : null
   checkRead(absPath, version, o.write)
-  if (!current && edits[0]!.old !== '') throw systemError('ENOENT', 'open', absPath)
+  if (!current && edits[0]!.old !== '') throw missing(absPath)
   const plan = planEdits(current, edits, o, absPath)
   const details = { applied: plan.applied, diff: plan.diff }
   if (o.dryRun) {
@@ -76,10 +88,12 @@ export function multiEditSteps(absPath: string, edits: unknown, o: ResolvedEditO
 }
 
 /**
- * Applies `edits` to the text file at `path` in order, all or nothing, with one read and one atomic,
- * durable write. Resolves with the write's stats plus each edit's matches and a unified diff.
- * Fails with an `EditError` (`ERR_EDIT_*`, with `editIndex`), `ConflictError` or `EncodingError`,
- * leaving the file unchanged.
+ * Applies `edits` to the text file at `path`, all or nothing, with one read and one atomic, durable
+ * write. Every oldString is matched against the file as it was read, never against the result of
+ * the edits before it; no two edits may touch the same text (`ERR_EDIT_OVERLAP`).
+ * Resolves with the write's stats plus each edit's matches and a unified diff.
+ * Fails with an `EditError` (`ERR_EDIT_*`, with `editIndex`), `ConflictError`, `EncodingError` or
+ * the system's ENOENT (a missing file, unless edits[0] creates it), leaving the file unchanged.
  * @example
  * const { diff } = await multiEdit(writer, 'src/app.ts', [
  *   { oldString: 'const port = 80', newString: 'const port = 8080' },

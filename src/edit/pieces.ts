@@ -1,107 +1,52 @@
 /**
- * The text being edited as a piece table: runs of original text (remembering where they were in the
- * original, so their line endings can be restored) and runs inserted by an edit. Edits never move
- * text, so original pieces stay in original order.
+ * The edited text as pieces: runs of the text as read (remembering where they were, so their line
+ * endings can be restored) and the strings the edits put in place of the parts they replaced. Every
+ * replacement is in the coordinates of the text as read, so the result is built in one pass.
  */
 
-/** A run of the current text. */
+/** One replacement in the coordinates of the text as read. */
+export interface Replacement {
+  /** Start of the replaced part of the text as read. */
+  start: number
+  /** End (exclusive) of the replaced part; `start` for a pure insertion. */
+  end: number
+  /** The text put in its place (LF line endings). */
+  insert: string
+  /** Index of the edit that made it. */
+  edit: number
+  /**
+   * The whole replacement this one was trimmed from (the common prefix and suffix of oldString and
+   * newString put back): the lines its line endings are taken from.
+   */
+  whole?: { start: number; end: number; insert: string } | undefined
+}
+
+/** A run of the edited text. */
 export interface Piece {
   readonly text: string
-  /** Offset of this run in the original text, or -1 for inserted text. */
+  /** Offset of this run in the text as read, or -1 for inserted text. */
   readonly orig: number
-  /** Index of the edit that inserted it, or -1 for original text. */
-  readonly edit: number
+  /** For inserted text: the replacement it comes from. */
+  readonly from?: Replacement
 }
 
-/** One replacement in current-text coordinates. */
-export interface Replacement {
-  start: number
-  end: number
-  insert: string
+/**
+ * The pieces of `original` with `replacements` (ascending, disjoint; insertions at the same offset
+ * in the order given) made, in one pass. Empty pieces are left out.
+ */
+export function splice(original: string, replacements: readonly Replacement[]): Piece[] {
+  const out: Piece[] = []
+  let at = 0
+  for (const r of replacements) {
+    if (r.start > at) out.push({ text: original.slice(at, r.start), orig: at })
+    if (r.insert !== '') out.push({ text: r.insert, orig: -1, from: r })
+    at = Math.max(at, r.end)
+  }
+  if (at < original.length) out.push({ text: at === 0 ? original : original.slice(at), orig: at })
+  return out
 }
 
-/** A range of inserted text in current-text coordinates. */
-export interface InsertedRange {
-  start: number
-  end: number
-  edit: number
-}
-
-/** The current text and the pieces it is made of. */
-export class PieceText {
-  #pieces: Piece[]
-  #text: string
-
-  constructor(original: string) {
-    this.#pieces = original === '' ? [] : [{ text: original, orig: 0, edit: -1 }]
-    this.#text = original
-  }
-
-  /** The current text. */
-  get text(): string {
-    return this.#text
-  }
-
-  /** The pieces, in order. */
-  get pieces(): readonly Piece[] {
-    return this.#pieces
-  }
-
-  /** Ranges of text inserted by earlier edits, in order. */
-  inserted(): InsertedRange[] {
-    const out: InsertedRange[] = []
-    let at = 0
-    for (const p of this.#pieces) {
-      if (p.edit >= 0) out.push({ start: at, end: at + p.text.length, edit: p.edit })
-      at += p.text.length
-    }
-    return out
-  }
-
-  /** Applies non-overlapping replacements, sorted by position, made by edit `edit`. */
-  replace(replacements: readonly Replacement[], edit: number): void {
-    const out: Piece[] = []
-    const parts: string[] = []
-    const keep = (p: Piece, from: number, to: number) => {
-      if (to <= from) return
-      const text = from === 0 && to === p.text.length ? p.text : p.text.slice(from, to)
-      out.push({ text, orig: p.orig < 0 ? -1 : p.orig + from, edit: p.edit })
-    }
-    let r = 0
-    let pieceStart = 0
-    let pending: Replacement | undefined = replacements[0]
-    let textAt = 0
-    for (const p of this.#pieces) {
-      const pieceEnd = pieceStart + p.text.length
-      let cursor = pieceStart
-      while (pending && pending.start < pieceEnd) {
-        keep(p, cursor - pieceStart, Math.max(cursor, pending.start) - pieceStart)
-        if (pending.start >= cursor) this.#insert(out, pending.insert, edit)
-        cursor = Math.max(cursor, pending.start)
-        if (pending.end > pieceEnd) {
-          cursor = pieceEnd
-          break
-        }
-        cursor = Math.max(cursor, pending.end)
-        pending = replacements[++r]
-      }
-      keep(p, cursor - pieceStart, p.text.length)
-      pieceStart = pieceEnd
-    }
-    while (pending) {
-      if (pending.start >= pieceStart) this.#insert(out, pending.insert, edit)
-      pending = replacements[++r]
-    }
-    for (const rep of replacements) {
-      parts.push(this.#text.slice(textAt, rep.start), rep.insert)
-      textAt = rep.end
-    }
-    parts.push(this.#text.slice(textAt))
-    this.#pieces = out
-    this.#text = parts.join('')
-  }
-
-  #insert(out: Piece[], text: string, edit: number): void {
-    if (text !== '') out.push({ text, orig: -1, edit })
-  }
+/** The text of `pieces`, joined. */
+export function joined(pieces: readonly Piece[]): string {
+  return pieces.map((p) => p.text).join('')
 }

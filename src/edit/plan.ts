@@ -6,7 +6,7 @@ import { diffName } from './diff-name.js'
 import { editName } from './edit-error.js'
 import { decodeText, encodeChecked, representable, type TextEncoding } from './encoding.js'
 import { dominantEol, type Eol, toLf, withEndings } from './line-endings.js'
-import { PieceText } from './pieces.js'
+import { splice } from './pieces.js'
 import type { AppliedEdit, BomOption, EolOption } from './types.js'
 import type { CheckedEdit } from './validate-edits.js'
 
@@ -41,8 +41,10 @@ function forcedEol(option: EolOption): Eol | undefined {
 
 /**
  * Computes the edited content of a file from its bytes (`undefined`: the file does not exist) —
- * no I/O. Decodes, strips the BOM, turns CRLF into LF, applies the edits, restores each untouched
- * line ending and gives new ones the file's dominant ending, re-encodes, and diffs.
+ * no I/O. Decodes, strips the BOM, turns CRLF into LF, matches every edit against that text as read
+ * and makes all the replacements in one pass, restores each untouched line ending, gives each
+ * replaced line the ending of the line it replaces (new lines that of their neighbours), re-encodes,
+ * and diffs.
  * Throws `EditError`, `ConflictError` (creating over a non-empty file) or `EncodingError`.
  */
 export function planEdits(
@@ -61,19 +63,16 @@ export function planEdits(
       }
   if (creating && decoded.text !== '') throw createConflict(path, current!)
   const lf = toLf(decoded.text)
-  const doc = new PieceText(lf.lf)
-  const applied: AppliedEdit[] = []
-  if (creating) {
-    doc.replace([{ start: 0, end: 0, insert: edits[0]!.new }], 0)
-    applied.push({ index: 0, count: 1, lines: [1] })
-  }
-  applied.push(...applyEdits(doc, creating ? edits.slice(1) : edits, path))
+  const withBom = finalBom(options.bom, decoded.bom)
+  // A U+FEFF that a newString puts at offset 0 would double the file's BOM (or undo bom: 'strip').
+  const dropBomAtStart = withBom || options.bom === 'strip'
+  const { replacements, applied } = applyEdits(lf.lf, edits, path, dropBomAtStart)
   const eol = dominantEol(
     lf,
     edits.map((e) => e.rawNew),
   )
-  const body = withEndings(doc.pieces, lf.crlf, eol, forcedEol(options.eol))
-  const bom = finalBom(options.bom, decoded.bom) ? '\uFEFF' : ''
+  const body = withEndings(splice(lf.lf, replacements), lf, eol, forcedEol(options.eol))
+  const bom = withBom ? '\uFEFF' : ''
   const bytes = encodeChecked(bom + body, decoded.encoding, path, () => {
     const culprit = edits.find((e) => !representable(e.rawNew, decoded.encoding))
     return culprit ? `the newString of ${editName(culprit.index)}` : 'the byte order mark'

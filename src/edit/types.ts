@@ -41,8 +41,9 @@ export interface EditOptions extends Omit<WriteOptions, 'encoding'> {
    */
   dryRun?: boolean | undefined
   /**
-   * Line endings of the result. `'preserve'`: untouched lines keep theirs, new lines get the file's
-   * dominant ending. `'lf'` / `'crlf'`: the whole file is converted.
+   * Line endings of the result. `'preserve'`: every line keeps its ending, a replaced line that of
+   * the line it replaces, an added line that of its neighbours (the file's dominant ending when it has
+   * none). `'lf'` / `'crlf'`: the whole file is converted.
    * @default 'preserve'
    */
   eol?: EolOption | undefined
@@ -66,8 +67,8 @@ export interface AppliedEdit {
   /** Occurrences replaced. */
   count: number
   /**
-   * 1-based line numbers where the occurrences started, in the text as it was when this edit applied
-   * (after the edits before it).
+   * 1-based line numbers where the occurrences start, in the file as it was read (every edit is
+   * matched against it, not against the result of the edits before it).
    */
   lines: number[]
 }

@@ -16,12 +16,11 @@ function fileWith(content: string | Buffer, name = 'file.txt'): { dir: string; f
 }
 
 describe.each(apis)('$name: applying edits', (api) => {
-  it('applies every edit in order, each to the result of the one before', async () => {
+  it('matches every edit against the file as read and makes them all', async () => {
     const { file } = fileWith('alpha\nbeta\ngamma\n')
     const result = await api.edit(file, [
       { oldString: 'beta\n', newString: '' },
-      // Occurs only once edit 0 has removed the line between.
-      { oldString: 'alpha\ngamma', newString: 'ALPHA\ngamma' },
+      { oldString: 'alpha', newString: 'ALPHA' },
       { oldString: 'gamma', newString: 'delta' },
     ])
     expect(readFileSync(file, 'utf8')).toBe('ALPHA\ndelta\n')
@@ -39,8 +38,8 @@ describe.each(apis)('$name: applying edits', (api) => {
     ])
     expect(result.applied).toEqual([
       { index: 0, count: 1, lines: [2] },
-      // Lines in the text as edit 0 left it: a line was added above the last two.
-      { index: 1, count: 3, lines: [1, 4, 5] },
+      // Lines in the file as read, although edit 0 adds a line above the last two.
+      { index: 1, count: 3, lines: [1, 3, 4] },
     ])
     expect(readFileSync(file, 'utf8')).toBe('a y\nB\nB2\nc y\nd y\n')
   })
@@ -276,23 +275,34 @@ describe.each(apis)('$name: errors leave the file unchanged', (api) => {
     expect(err.code).toBe('ERR_EDIT_OVERLAP')
   })
 
-  it('an edit may match text next to what an earlier edit changed', async () => {
+  it('an edit may match text right next to what an earlier edit matched', async () => {
     const { file } = fileWith(content)
     await api.edit(file, [
       { oldString: 'const b = 2', newString: 'const b = 22' },
-      { oldString: 'const b', newString: 'let b' },
+      { oldString: '\nconst a2', newString: '\nlet a2' },
     ])
-    expect(readFileSync(file, 'utf8')).toBe('const a = 1\nlet b = 22\nconst a2 = 1\n')
+    expect(readFileSync(file, 'utf8')).toBe('const a = 1\nconst b = 22\nlet a2 = 1\n')
   })
 
-  it('counts occurrences in inserted text too, and says so', async () => {
+  it('ERR_EDIT_OVERLAP when an edit matches part of what an earlier one matched, naming both', async () => {
     const err = await failing([
+      { oldString: 'const b = 2', newString: 'const b = 22' },
+      { oldString: 'const b', newString: 'let b' },
+    ])
+    expect(err.code).toBe('ERR_EDIT_OVERLAP')
+    expect(err.editIndex).toBe(1)
+    expect((err as { otherIndex?: number }).otherIndex).toBe(0)
+    expect(err.matches).toEqual({ count: 1, lines: [2] })
+    expect(err.hint).toContain('merge edits[1] into edits[0]')
+  })
+
+  it('does not count occurrences that only earlier edits insert', async () => {
+    const { file } = fileWith(content)
+    await api.edit(file, [
       { oldString: 'const b = 2', newString: 'const b = 2 // was a = 1' },
       { oldString: 'a = 1', newString: 'a = 5' },
     ])
-    expect(err.code).toBe('ERR_EDIT_AMBIGUOUS')
-    expect(err.matches?.count).toBe(2)
-    expect(err.message).toContain('inserted by earlier edits')
+    expect(readFileSync(file, 'utf8')).toBe('const a = 5\nconst b = 2 // was a = 1\nconst a2 = 1\n')
   })
 
   it('ERR_CONFLICT when ifMatch does not match the bytes read', async () => {

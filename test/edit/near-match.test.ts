@@ -106,7 +106,7 @@ describe.each(apis)('$name: ERR_EDIT_NOT_FOUND with a near match', (api) => {
     expect(err.hint).toContain('quotes')
   })
 
-  it('says when an earlier edit of the call changed the text', async () => {
+  it('says when an earlier edit of the call changes the same text', async () => {
     const dir = tempDir()
     const file = join(dir, 'code.js')
     fsWriteFileSync(file, SOURCE)
@@ -116,8 +116,8 @@ describe.each(apis)('$name: ERR_EDIT_NOT_FOUND with a near match', (api) => {
         { oldString: 'return 2\n}', newString: 'return 3\n}' },
       ]),
     )
-    expect(err.code).toBe('ERR_EDIT_NOT_FOUND')
+    expect(err.code).toBe('ERR_EDIT_OVERLAP')
     expect(err.editIndex).toBe(1)
-    expect(err.hint).toContain('earlier edit')
+    expect(err.hint).toContain('merge edits[1] into edits[0]')
   })
 })

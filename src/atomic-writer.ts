@@ -215,7 +215,8 @@ export class AtomicWriter extends WriterCore {
   }
 
   /**
-   * Applies string edits to a text file in order, all or nothing: one read, one atomic write. Keeps
+   * Applies string edits to a text file, all or nothing: one read, one atomic write. Every `oldString`
+   * is matched against the file as read; edits whose matches overlap fail with `ERR_EDIT_OVERLAP`. Keeps
    * line endings, BOM and final newline. Fails with `ERR_EDIT_*` errors an agent can act on.
    * @example
    * const { diff } = await writer.multiEdit('src/app.ts', [{ oldString: 'port = 80', newString: 'port = 8080' }])

@@ -35,8 +35,17 @@ describe('durable-write edit', () => {
     expect(r.stdout).toBe(`Edited ${file}: 1 edit, 2 replacements at lines 1, 3.\n`)
   })
 
-  it('repeated --old/--new pairs apply in order, and an empty --new deletes', async () => {
-    const { dir, file } = fileWith(TEXT)
+  it('repeated --old/--new pairs each match the file as read, and an empty --new deletes', async () => {
+    const { dir, file } = fileWith('a = 1\nb = 2\nc = 3\n')
+    const args = ['edit', 'conf.txt', '--old', 'a = 1\n', '--new', '', '--old', 'c = 3', '--new', 'c = 4']
+    const r = await runCli(args, { cwd: dir })
+    expect(r.code).toBe(0)
+    expect(readFileSync(file, 'utf8')).toBe('b = 2\nc = 4\n')
+  })
+
+  it('a pair that would match only after an earlier pair exits 1 with ERR_EDIT_OVERLAP and changes nothing', async () => {
+    const { dir } = fileWith(TEXT)
+    const before = snapshot(dir)
     const args = [
       'edit',
       'conf.txt',
@@ -50,8 +59,9 @@ describe('durable-write edit', () => {
       'p',
     ]
     const r = await runCli(args, { cwd: dir })
-    expect(r.code).toBe(0)
-    expect(readFileSync(file, 'utf8')).toBe('p = 80\n')
+    expect(r.code).toBe(1)
+    expect(r.stderr).toContain('ERR_EDIT_OVERLAP')
+    expect(snapshot(dir)).toEqual(before)
   })
 
   it('an ambiguous --old exits 1 with ERR_EDIT_AMBIGUOUS and changes nothing', async () => {

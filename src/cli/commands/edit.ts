@@ -58,14 +58,14 @@ export const editCommand: Command = {
   summary: 'Replace exact text in <file>: every edit applies, or none',
   help: `Usage: durable-write edit <file> (--old <text> --new <text> [--all] | --edits <file.json>) [options]
 
-Applies exact-text replacements to <file> in order, in memory, then writes the result in one
-atomic, durable step. If any edit cannot be applied, nothing is written and the error says why
+Applies exact-text replacements to <file>, each matched against the file as read (never against
+an earlier edit's result), then writes the result in one atomic, durable step. If any edit cannot be applied, nothing is written and the error says why
 (ERR_EDIT_NOT_FOUND with the closest text, ERR_EDIT_AMBIGUOUS with the matching lines, ...).
 Each old text must occur exactly once unless --all (or replaceAll/expectedCount) says otherwise.
 CRLF and LF count as the same line ending; the file keeps its line endings and byte order mark.
 
 Options:
-  --old <text>         Text to replace (repeat --old/--new for several edits, in order)
+  --old <text>         Text to replace (repeat --old/--new for several edits)
   --new <text>         Replacement text (may be empty)
   --all                Replace every occurrence of each --old text (at least one)
   --edits <file.json>  Read the edits from a JSON array of

@@ -68,7 +68,10 @@ export function* dropTemp(temp: string): Steps<void> {
   yield* unlink(temp)
 }
 
-/** Opens a fresh temp file with O_EXCL and mode 0600, creating parent directories when allowed. */
+/**
+ * Opens a fresh temp file with O_EXCL and the mode of the result where the umask yields it (else
+ * one the umask narrows further), creating parent directories when allowed.
+ */
 function* openTemp(plan: TempPlan): Steps<{ fd: number; temp: string }> {
   for (let attempt = 0; ; attempt++) {
     const tag =
@@ -77,7 +80,7 @@ function* openTemp(plan: TempPlan): Steps<{ fd: number; temp: string }> {
     // In flight from before it exists, so that no sweep of this thread takes it for abandoned.
     beginTemp(temp)
     try {
-      const fd = yield* open(temp, 'wx', 0o600)
+      const fd = yield* open(temp, 'wx', plan.ownership.create)
       return { fd, temp }
     } catch (err) {
       endTemp(temp)
@@ -90,17 +93,21 @@ function* openTemp(plan: TempPlan): Steps<{ fd: number; temp: string }> {
 }
 
 function* applyOwnership(fd: number, own: Ownership): Steps<void> {
-  if (own.mode !== 0o600) yield* fchmod(fd, own.mode)
   if (own.chown) {
     const codes = isRoot() ? [] : ['EPERM', 'EINVAL', 'ENOSYS']
     yield* ignoring(fchown(fd, own.chown.uid, own.chown.gid), codes, undefined)
   }
+  // After the owner: changing it clears set-user-ID and set-group-ID bits.
+  if (own.chmod !== undefined) yield* fchmod(fd, own.chmod)
 }
 
 /**
  * Writes the new content into a temp file beside the target and makes it durable:
- * open O_EXCL 0600 → write all → set mode/owner → fsync → close. Any failure removes the temp.
- * The sync is fdatasync unless mode or owner changed, which fdatasync does not promise to persist.
+ * open O_EXCL with the result's mode → write all → set owner/mode if creation could not → fsync →
+ * close. Any failure removes the temp. The sync is fdatasync unless fchmod or fchown ran: the mode
+ * given to open(2) is part of the inode's creation, which the file system persists with the inode for
+ * its data to be found again, while a later change of mode or owner is metadata that fdatasync does
+ * not promise to persist.
  */
 export function* stageTemp(plan: TempPlan): Steps<Staged> {
   const { fd, temp } = yield* openTemp(plan)
@@ -112,7 +119,8 @@ export function* stageTemp(plan: TempPlan): Steps<Staged> {
     if (onTempFile) yield* callUser(() => onTempFile(temp))
     const hasher = new VersionHasher()
     let bytesWritten = 0
-    const sync = () => (plan.ownership.mode !== 0o600 || plan.ownership.chown ? fsync(fd) : fdatasync(fd))
+    const sync = () =>
+      plan.ownership.chmod !== undefined || plan.ownership.chown ? fsync(fd) : fdatasync(fd)
     // Hashing a large chunk (for WriteStats.version) runs on the main thread while the pool writes it.
     function* put(chunk: Uint8Array): Steps<void> {
       if (chunk.byteLength < OVERLAP_BYTES) {

@@ -197,10 +197,12 @@ describe('the durable order checker on altered traces', () => {
     const { trace, target } = await recorded()
     const open = (e: TraceEntry) => e.method === 'open' && (e.path ?? '').endsWith('.dwtmp')
     const openArgs = trace.find(open)!.args
-    const bad = altered(trace, open, { args: [openArgs[0], 'w', 0o644] })
-    const violations = checkDurableWriteOrder(bad, target)
+    const bad = altered(trace, open, { args: [openArgs[0], 'w', 0o666] })
+    const violations = checkDurableWriteOrder(bad, target, 0o600)
     expect(violations).toHaveLength(2)
-    expect(violations.join(' ')).toMatch(/flags w, not 'wx'.*mode 0o644, not 0o600/)
+    expect(violations.join(' ')).toMatch(
+      /flags w, not 'wx'.*mode 0o666, wider than the file's final mode 0o600/,
+    )
   })
 
   it('reports a sync that finished only after the rename', async () => {

@@ -1,3 +1,4 @@
+import { readFileSync, statSync } from 'node:fs'
 import { basename, dirname, resolve } from 'node:path'
 import type { FsMethod } from '../../src/fs/fs-like.js'
 
@@ -96,13 +97,31 @@ function isExclusiveCreate(flags: unknown): boolean {
 
 /**
  * Checks that a trace holds a durable, atomic replacement of `target` (ARCHITECTURE.md, "Single-file
- * write"): a hidden temp file in the target's directory, created O_EXCL with mode 0600; every write to
+ * write"): a hidden temp file in the target's directory, created O_EXCL with a mode no wider than
+ * the file's final mode (`finalMode`, else the target's mode on the real disk when it exists there, else
+ * the temp's last fchmod); every write to
  * it finished before an fsync/fdatasync of its descriptor; mode or owner changes followed by an fsync
  * (fdatasync does not persist them); that sync finished before the rename onto the target; and an
  * fsync of the target's directory issued after the rename finished. Uses the last successful rename
  * onto `target`. Returns the violations found, as sentences; empty when the order is right.
  */
-export function checkDurableWriteOrder(trace: Trace, target: string): string[] {
+/** This process's umask (Linux: /proc/self/status; elsewhere taken as 0, the strictest check). */
+function umask(): number {
+  try {
+    const line = /^Umask:\s*([0-7]+)$/m.exec(readFileSync('/proc/self/status', 'utf8'))
+    return line ? Number.parseInt(line[1] as string, 8) : 0
+  } catch {
+    return 0
+  }
+}
+
+/** The permission bits of `path` on the real disk, or undefined when it is not there. */
+function modeOnDisk(path: string): number | undefined {
+  const st = statSync(path, { throwIfNoEntry: false })
+  return st ? st.mode & 0o777 : undefined
+}
+
+export function checkDurableWriteOrder(trace: Trace, target: string, finalMode?: number): string[] {
   target = resolve(target)
   const dir = dirname(target)
   const renameAt = lastIndexOf(trace, (e) => e.method === 'rename' && e.to === target && succeeded(e))
@@ -122,16 +141,21 @@ export function checkDurableWriteOrder(trace: Trace, target: string): string[] {
   if (!isExclusiveCreate(opened.args[1])) {
     violations.push(`The temp file was opened with flags ${String(opened.args[1])}, not 'wx' (O_EXCL).`)
   }
-  if (opened.args[2] !== 0o600) {
-    const mode = opened.args[2]
-    const shown = typeof mode === 'number' ? `0o${mode.toString(8)}` : String(mode)
-    violations.push(`The temp file was created with mode ${shown}, not 0o600.`)
-  }
-
   // The descriptor's calls: after the open, up to its close (a descriptor number is reused after close).
   const fd = opened.result as number
   const closeAt = indexOf(trace, (e) => e.method === 'close' && e.fd === fd, openAt + 1)
   const onTemp = trace.slice(openAt + 1, closeAt < 0 ? trace.length : closeAt).filter((e) => e.fd === fd)
+
+  const mode = opened.args[2]
+  const chmodded = onTemp.filter((e) => e.method === 'fchmod').at(-1)?.args[1]
+  const final = finalMode ?? modeOnDisk(target) ?? (typeof chmodded === 'number' ? chmodded : undefined)
+  const octal = (m: unknown) => (typeof m === 'number' ? `0o${m.toString(8)}` : String(m))
+  if (typeof mode !== 'number') violations.push(`The temp file was created with mode ${octal(mode)}.`)
+  else if (final !== undefined && (mode & 0o777 & ~umask() & ~final) !== 0) {
+    violations.push(
+      `The temp file was created with mode ${octal(mode)}, wider than the file's final mode ${octal(final & 0o777)}.`,
+    )
+  }
   const syncs = onTemp.filter((e) => isSync(e) && succeeded(e) && happenedBefore(e, renamed))
   const lastSync = syncs.at(-1)
   if (!lastSync) {

@@ -1,4 +1,5 @@
 import {
+  chmodSync,
   lstatSync,
   mkdirSync,
   readdirSync,
@@ -41,23 +42,37 @@ describe('temp files', () => {
     expect(stats.changed).toBe(true)
   })
 
-  it('are created with mode 0600, hidden, beside the target, and get their final mode only when complete', async () => {
+  it('are hidden, beside the target, and never readable by anyone the finished file is not readable by', async () => {
     const dir = tempDir()
-    const seen: { mode: number; size: number; path: string }[] = []
-    await new AtomicWriter().writeFile(join(dir, 'a.txt'), 'x'.repeat(1000), {
-      mode: 0o644,
-      onTempFile: (temp) => {
-        const st = statSync(temp)
-        seen.push({ mode: st.mode & 0o777, size: st.size, path: temp })
-      },
-    })
-    expect(seen).toHaveLength(1)
-    expect(seen[0]!.mode).toBe(0o600)
-    expect(seen[0]!.size).toBe(0)
-    expect(dirname(seen[0]!.path)).toBe(dir)
-    expect(basename(seen[0]!.path).startsWith('.')).toBe(true)
-    expect(isTempName(basename(seen[0]!.path))).toBe(true)
-    expect(statSync(join(dir, 'a.txt')).mode & 0o777).toBe(0o644)
+    // An existing 0600 file, a new file with mode 0o640, a new file with the default mode.
+    const secret = join(dir, 'secret.txt')
+    writeFileSync(secret, 'old')
+    chmodSync(secret, 0o600)
+    const cases = [
+      { target: secret, options: {} },
+      { target: join(dir, 'group.txt'), options: { mode: 0o640 } },
+      { target: join(dir, 'plain.txt'), options: {} },
+    ]
+    for (const { target, options } of cases) {
+      const seen: { mode: number; size: number; path: string }[] = []
+      await new AtomicWriter().writeFile(target, 'x'.repeat(1000), {
+        ...options,
+        onTempFile: (temp) => {
+          const st = statSync(temp)
+          seen.push({ mode: st.mode & 0o777, size: st.size, path: temp })
+        },
+      })
+      expect(seen).toHaveLength(1)
+      const final = statSync(target).mode & 0o777
+      // No permission bit the finished file lacks, while its content is being written.
+      expect(seen[0]!.mode & ~final).toBe(0)
+      expect(seen[0]!.size).toBe(0)
+      expect(dirname(seen[0]!.path)).toBe(dir)
+      expect(basename(seen[0]!.path).startsWith('.')).toBe(true)
+      expect(isTempName(basename(seen[0]!.path))).toBe(true)
+    }
+    expect(statSync(secret).mode & 0o777).toBe(0o600)
+    expect(statSync(join(dir, 'group.txt')).mode & 0o777).toBe(0o640)
   })
 
   it('have unpredictable names: 2,000 temp names share no random part', async () => {

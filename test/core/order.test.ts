@@ -98,6 +98,50 @@ describe.each(apis)('$name', (api) => {
     expect(opsOf(fs.trace, dir)).toEqual(expected)
   })
 
+  it('makes a new file with the default mode with open, write, fdatasync, close, rename and a directory fsync only', async () => {
+    const dir = tempDir()
+    const target = join(dir, 'plain.txt')
+    const fs = recordingFs(nodeFs())
+    await api.write(target, 'plain', { fs })
+    const methods = fs.trace.filter((e) => e.method !== 'readdir').map((e) => e.method)
+    expect(methods).toEqual([
+      'lstat',
+      'open',
+      'write',
+      'fdatasync',
+      'close',
+      'rename',
+      'open',
+      'fsync',
+      'close',
+    ])
+    const open = fs.trace.find((e) => e.method === 'open')!
+    expect(open.args[2]).toBe(0o666)
+  })
+
+  it('keeps an existing mode with fchmod and then a full fsync, the temp never wider than that mode', async () => {
+    const dir = tempDir()
+    const target = join(dir, 'kept.txt')
+    nodeWriteFileSync(target, 'old', { mode: 0o600 })
+    const fs = recordingFs(nodeFs())
+    await api.write(target, 'new', { fs })
+    const methods = fs.trace.filter((e) => e.method !== 'readdir').map((e) => e.method)
+    expect(methods).toEqual([
+      'lstat',
+      'open',
+      'write',
+      'fchmod',
+      'fsync',
+      'close',
+      'rename',
+      'open',
+      'fsync',
+      'close',
+    ])
+    expect(fs.trace.find((e) => e.method === 'open')!.args[2]).toBe(0o600)
+    expect(checkDurableWriteOrder(fs.trace, target)).toEqual([])
+  })
+
   it('makes no fsync at all in fast mode, and the order checker notices', async () => {
     const dir = tempDir()
     const target = join(dir, 'fast.txt')

@@ -15,6 +15,7 @@ import {
   ignoring,
   onFailure,
   open,
+  read,
   readFile,
   rename,
   syncDir,
@@ -251,10 +252,36 @@ export function* validateBytes(
   }
 }
 
-/** In durable mode an unchanged file is still made durable: its data and its directory entry. */
-function* syncExisting(path: string): Steps<void> {
-  yield* fsyncFile(path)
-  yield* syncDir(dirname(path))
+/** Bytes compared per read when `skipUnchanged` checks the file on disk. */
+const COMPARE_BYTES = 256 * 1024
+
+/**
+ * True when the file at `path` holds exactly `bytes` (its size already matched): read in chunks
+ * through one descriptor, stopping at the first difference — never a whole read of a file that
+ * differs early. Each read asks for one byte more than is left, so a short read proves the end of
+ * the file without another call. In durable mode an equal file is synced through the same
+ * descriptor: its content may be cached only (written by a `fast` writer, say), and the promise is
+ * that it is on stable storage.
+ */
+function* sameOnDisk(path: string, bytes: Uint8Array, durable: boolean): Steps<boolean> {
+  const fd = yield* open(path, 'r')
+  const same = yield* onFailure(
+    (function* (): Steps<boolean> {
+      const chunk = Buffer.allocUnsafe(Math.min(bytes.byteLength, COMPARE_BYTES) + 1)
+      for (let at = 0; ; ) {
+        const want = Math.min(bytes.byteLength - at, COMPARE_BYTES)
+        const n = yield* read(fd, chunk, 0, want + 1, at)
+        if (n !== want || !chunk.subarray(0, n).equals(bytes.subarray(at, at + n))) return false
+        at += n
+        if (at === bytes.byteLength) break
+      }
+      if (durable) yield* fsync(fd)
+      return true
+    })(),
+    () => close(fd),
+  )
+  yield* close(fd)
+  return same
 }
 
 /**
@@ -281,11 +308,17 @@ export function* writeProtocol(
   }
   if (o.validate) yield* validateBytes(bytes!, o.validate, target.path)
   if (o.skipUnchanged && target.stat?.isFile() && target.stat.size === bytes!.byteLength) {
-    current ??= known ?? (yield* readFile(target.path))
-    if (current.equals(bytes!)) {
+    current ??= known ?? undefined
+    // Content already read (for ifMatch, or by update) is compared in memory, else on disk — where an
+    // equal file is synced through the descriptor that read it.
+    const inMemory = current !== undefined
+    const same = inMemory ? current!.equals(bytes!) : yield* sameOnDisk(target.path, bytes!, durable)
+    if (same) {
       throwIfAborted(o.signal, target.path)
-      if (durable) yield* syncExisting(target.path)
-      return { path: target.path, changed: false, bytesWritten: 0, version: versionOf(current) }
+      // In durable mode an unchanged file is still made durable: its data and its directory entry.
+      if (durable && inMemory) yield* fsyncFile(target.path)
+      if (durable) yield* syncDir(dirname(target.path))
+      return { path: target.path, changed: false, bytesWritten: 0, version: versionOf(bytes!) }
     }
   }
   const staged = yield* stageTemp({

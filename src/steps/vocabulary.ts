@@ -28,6 +28,13 @@ export const lstat = (path: string): Steps<Stats> => call('lstat', path)
 export const readlink = (path: string): Steps<string> => call('readlink', path)
 export const realpath = (path: string): Steps<string> => call('realpath', path)
 export const readFile = (path: string): Steps<Buffer> => call('readFile', path)
+export const read = (
+  fd: number,
+  buffer: Uint8Array,
+  offset: number,
+  length: number,
+  position: number | null,
+): Steps<number> => call('read', fd, buffer, offset, length, position)
 export const readdir = (path: string): Steps<string[]> => call('readdir', path)
 export const copyFile = (from: string, to: string, mode?: number): Steps<void> =>
   mode === undefined ? call('copyFile', from, to) : call('copyFile', from, to, mode)

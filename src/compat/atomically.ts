@@ -18,6 +18,13 @@
  * - A failed write always removes its temp file: `tmpPurge: false` is accepted and ignored.
  * - Failed operations are not retried, so `timeout` has no effect: EMFILE/ENFILE are queued by
  *   graceful-fs instead, and retrying after an fsync error would hide lost data.
+ * - A file name too long for the file system fails with `ENAMETOOLONG`; atomically silently writes
+ *   to a truncated name instead.
+ * - A symlink whose target does not exist yet is followed (the target is created, the link kept);
+ *   atomically replaces it with a regular file.
+ * - Any TypedArray is written whole (`byteLength` bytes); atomically writes `length` bytes.
+ * - `null` options mean the defaults; atomically throws a TypeError.
+ * See docs/faces.md for the tested table of differences.
  * @module
  */
 import { fileURLToPath } from 'node:url'

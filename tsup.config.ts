@@ -18,6 +18,9 @@ export default defineConfig({
   splitting: true,
   treeshake: true,
   shims: true,
+  // Keep `node:fs`, `node:path`...: a client test that mocks the bare `fs` or `path` (require-inject,
+  // proxyquire) must not reach the faces.
+  removeNodeProtocol: false,
   // `require('durable-write/compat/write-file-atomic')` returns the function itself, as the original does.
   cjsInterop: true,
   // With treeshake, rollup already turns a default-only entry into `module.exports = <default>`;

@@ -2,6 +2,7 @@ import { COMMON_OPTIONS, EXIT, parseCommandArgs, UsageError } from './args.js'
 import type { Command } from './command.js'
 import { editCommand } from './commands/edit.js'
 import { recoverCommand } from './commands/recover.js'
+import { shimCommand } from './commands/shim.js'
 import { verifyCommand } from './commands/verify.js'
 import { versionCommand } from './commands/version.js'
 import { writeCommand } from './commands/write.js'
@@ -16,6 +17,7 @@ export const COMMANDS: readonly Command[] = [
   verifyCommand,
   recoverCommand,
   versionCommand,
+  shimCommand,
 ]
 
 function isHelp(arg: string | undefined): boolean {

@@ -11,11 +11,20 @@
  *   power loss (atomically never syncs the directory). `fsync: false` skips both syncs.
  * - `fsyncWait: false` is accepted but the fsync is still waited for: a write is never reported
  *   complete before it is durable.
- * - Temp files are always durable-write's own (`.<name>.<16 hex>.<writer>.dwtmp`, O_EXCL, mode 0600), so
- *   `recover()` can find them: `tmpCreate` is accepted and ignored. `tmpCreated` receives that path.
+ * - Temp files are durable-write's own (`.<name>.<16 hex>.<writer>.dwtmp`), so `recover()` can find
+ *   them, unless `tmpCreate` names one: it is called with the target's real path, and its path is
+ *   used as it is (not truncated). Either way the temp is created with O_EXCL and mode 0600, so an
+ *   existing file at a `tmpCreate` path fails the write with `EEXIST`. `tmpCreated` receives the path.
  * - A failed write always removes its temp file: `tmpPurge: false` is accepted and ignored.
  * - Failed operations are not retried, so `timeout` has no effect: EMFILE/ENFILE are queued by
  *   graceful-fs instead, and retrying after an fsync error would hide lost data.
+ * - A file name too long for the file system fails with `ENAMETOOLONG`; atomically silently writes
+ *   to a truncated name instead.
+ * - A symlink whose target does not exist yet is followed (the target is created, the link kept);
+ *   atomically replaces it with a regular file.
+ * - Any TypedArray is written whole (`byteLength` bytes); atomically writes `length` bytes.
+ * - `null` options mean the defaults; atomically throws a TypeError.
+ * See docs/faces.md for the tested table of differences.
  * @module
  */
 import { fileURLToPath } from 'node:url'
@@ -24,6 +33,7 @@ import { toAbsolutePath } from '../core/paths.js'
 import { invalidArgType } from '../errors.js'
 import { nodeFs } from '../fs/node-fs.js'
 import type { WriteOptions as CoreWriteOptions } from '../options.js'
+import { type NamedTemp, namedTemp } from './named-temp.js'
 import { encodingOption, modeOption, notWaitedFor } from './shared.js'
 
 /** Text encodings atomically names. */
@@ -89,7 +99,11 @@ export interface WriteOptions {
   schedule?: ((filePath: string) => Promise<Disposer>) | undefined
   /** Accepted for compatibility; failed operations are not retried. */
   timeout?: number | undefined
-  /** Accepted for compatibility and ignored: temp names are always durable-write's own. */
+  /**
+   * Names the temp file: called with the target's real path (the path itself when it does not exist
+   * yet), returns the temp's path. The temp is still created with O_EXCL and mode 0600.
+   * @default a hidden random name beside the target, `.<name>.<16 hex>.<writer>.dwtmp`
+   */
   tmpCreate?: ((filePath: string) => string) | undefined
   /** Called with the temp file's path once it exists, before any data is written. */
   tmpCreated?: ((filePath: string) => void) | undefined
@@ -104,15 +118,58 @@ function objectOf<T>(options: unknown): T {
   return options as T
 }
 
-function toCoreOptions(options: unknown): CoreWriteOptions {
+function toCoreOptions(options: unknown, named?: NamedTemp): CoreWriteOptions {
   const o = objectOf<WriteOptions>(options)
+  const { tmpCreated } = o
+  const onTempFile =
+    named && typeof tmpCreated === 'function' ? (temp: string) => tmpCreated(named.nameOf(temp)) : tmpCreated
   return {
     encoding: encodingOption(o.encoding) as BufferEncoding | undefined,
     durability: o.fsync === false ? 'fast' : 'durable',
     mode: modeOption(o.mode),
     chown: o.chown ?? undefined,
-    onTempFile: notWaitedFor(o.tmpCreated) as CoreWriteOptions['onTempFile'],
+    onTempFile: notWaitedFor(onTempFile) as CoreWriteOptions['onTempFile'],
+    ...(named && { fs: named.fs }),
   }
+}
+
+/** The `tmpCreate` function of the options, if any. */
+function tmpCreateOf(options: unknown): ((filePath: string) => string) | undefined {
+  const { tmpCreate } = objectOf<WriteOptions>(options)
+  if (tmpCreate === undefined || tmpCreate === null) return undefined
+  if (typeof tmpCreate !== 'function') throw invalidArgType('options.tmpCreate', 'a function', tmpCreate)
+  return tmpCreate
+}
+
+/** The temp path `tmpCreate` chose, as a string (anything else fails the write before it starts). */
+function chosenTemp(tmpCreate: (filePath: string) => string, target: string): string {
+  const temp: unknown = tmpCreate(target)
+  if (typeof temp !== 'string' || temp === '')
+    throw invalidArgType('the result of options.tmpCreate', 'a non-empty path string', temp)
+  return temp
+}
+
+async function namedTempAsync(filePath: Path, options: unknown): Promise<NamedTemp | undefined> {
+  const tmpCreate = tmpCreateOf(options)
+  if (!tmpCreate) return undefined
+  const abs = toAbsolutePath(filePath, 'filePath')
+  const real = await nodeFs()
+    .realpath(abs)
+    .catch(() => abs)
+  return namedTemp(nodeFs(), chosenTemp(tmpCreate, real))
+}
+
+function namedTempSync(filePath: Path, options: unknown): NamedTemp | undefined {
+  const tmpCreate = tmpCreateOf(options)
+  if (!tmpCreate) return undefined
+  const abs = toAbsolutePath(filePath, 'filePath')
+  let real = abs
+  try {
+    real = nodeFs().realpathSync(abs)
+  } catch {
+    // A target that does not exist yet is named by its own path, as in atomically.
+  }
+  return namedTemp(nodeFs(), chosenTemp(tmpCreate, real))
 }
 
 function decode(bytes: Buffer, options: unknown): Buffer | string {
@@ -148,7 +205,7 @@ export function readFileSync(filePath: Path, options?: Encoding | ReadOptions): 
 }
 
 async function writeAsync(filePath: Path, data: unknown, options: unknown): Promise<void> {
-  const core = toCoreOptions(options)
+  const core = toCoreOptions(options, await namedTempAsync(filePath, options))
   const { schedule } = objectOf<WriteOptions>(options)
   const dispose =
     typeof schedule === 'function'
@@ -199,5 +256,6 @@ export function writeFile(
  * writeFileSync('/foo.txt', 'my_data')
  */
 export function writeFileSync(filePath: Path, data: Data, options?: Encoding | WriteOptions): void {
-  defaultWriter().writeFileSync(filePath, (data ?? '') as string, toCoreOptions(options))
+  const core = toCoreOptions(options, namedTempSync(filePath, options))
+  defaultWriter().writeFileSync(filePath, (data ?? '') as string, core)
 }

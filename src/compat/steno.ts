@@ -17,12 +17,18 @@
  * - Pending data is written before the process exits normally (steno drops it).
  * - Data is a string or bytes (a TypedArray or DataView); steno also passes iterables and streams
  *   through to `fs.writeFile`.
- * Missing parent directories are not created (`ENOENT`), as in steno.
+ * - Symlinks are followed (the link is kept and its target written, created if missing) and an
+ *   existing file keeps its mode; steno replaces a link with a regular file and resets the mode to
+ *   `0o666 & ~umask`, which makes a private 0600 file readable by all. Where a link's target
+ *   directory is missing, the link is replaced, as in steno.
+ * Missing parent directories are not created (`ENOENT`), as in steno. See docs/faces.md for the
+ * tested table of differences.
  * @module
  */
 import { toAbsolutePath } from '../core/paths.js'
 import { invalidArgType } from '../errors.js'
 import { WriteQueue } from '../queue/write-queue.js'
+import { isLinkIntoMissingDir } from './dangling-link.js'
 import { compatWriter } from './shared.js'
 
 let queue: WriteQueue | undefined
@@ -63,6 +69,12 @@ export class Writer {
    * await file.write('some data')
    */
   async write(data: string | NodeJS.ArrayBufferView): Promise<void> {
-    await sharedQueue().write(this.#filename, toData(data))
+    const bytes = toData(data)
+    try {
+      await sharedQueue().write(this.#filename, bytes)
+    } catch (err) {
+      if (!isLinkIntoMissingDir(err, this.#filename)) throw err
+      await compatWriter().writeFile(this.#filename, bytes, { symlinks: 'replace' })
+    }
   }
 }

@@ -16,11 +16,19 @@
  * - The caller's options object is never modified (the original's asynchronous form fills in `mode`
  *   and `chown`).
  * - The callback is called once; the original calls it a second time when it throws.
+ * - A symlink is followed, also when its target does not exist yet (the target is created and the
+ *   link kept, as `fs.writeFile` does); the original replaces a dangling link with a file. Where the
+ *   target's directory is missing, the link is replaced, as in the original.
+ * - Any TypedArray is written whole (`byteLength` bytes); the original writes `length` bytes.
+ * - `null` options mean the defaults in every form; the original's asynchronous form throws.
+ * See docs/faces.md for the tested table of differences.
  * Missing parent directories are not created (`ENOENT`), as in the original. Concurrent writes to one
  * path run in call order, as in the original.
  * @module
  */
+import { toAbsolutePath } from '../core/paths.js'
 import type { WriteOptions } from '../options.js'
+import { isLinkIntoMissingDir } from './dangling-link.js'
 import { compatWriter, encodingOption, modeOption, notWaitedFor } from './shared.js'
 
 /** Options of write-file-atomic. */
@@ -78,7 +86,14 @@ function toWriteOptions(options: unknown, sync: boolean): WriteOptions {
 }
 
 async function writeAsync(filename: string | URL, data: unknown, options: unknown): Promise<void> {
-  await compatWriter().writeFile(filename, toBytes(data), toWriteOptions(options, false))
+  const bytes = toBytes(data)
+  const o = toWriteOptions(options, false)
+  try {
+    await compatWriter().writeFile(filename, bytes, o)
+  } catch (err) {
+    if (!isLinkIntoMissingDir(err, toAbsolutePath(filename, 'filename'))) throw err
+    await compatWriter().writeFile(filename, bytes, { ...o, symlinks: 'replace' })
+  }
 }
 
 /**
@@ -128,7 +143,14 @@ function writeFileAtomicSync(
   data: WriteFileAtomicData,
   options?: WriteFileAtomicOptions | BufferEncoding | null,
 ): void {
-  compatWriter().writeFileSync(filename, toBytes(data), toWriteOptions(options, true))
+  const bytes = toBytes(data)
+  const o = toWriteOptions(options, true)
+  try {
+    compatWriter().writeFileSync(filename, bytes, o)
+  } catch (err) {
+    if (!isLinkIntoMissingDir(err, toAbsolutePath(filename, 'filename'))) throw err
+    compatWriter().writeFileSync(filename, bytes, { ...o, symlinks: 'replace' })
+  }
 }
 
 writeFileAtomic.sync = writeFileAtomicSync

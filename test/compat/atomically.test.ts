@@ -4,7 +4,16 @@
  * names, temp files always removed), the test asserts each side explicitly.
  */
 import { subscribe, unsubscribe } from 'node:diagnostics_channel'
-import { chmodSync, chownSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import * as original from 'atomically'
@@ -135,16 +144,65 @@ describe.each(impls)('$name', ({ at, isOurs }) => {
       else expect(seen[0]!.path).toMatch(/\/f\.txt\.tmp-\d{10}[0-9a-f]{6}$/)
     })
 
-    it('tmpCreate names the temp file in atomically only', async () => {
+    it('tmpCreate names the temp file, called with the real target path', async () => {
       const dir = tempDir()
-      let temp = ''
-      await write(join(dir, 'f'), 'x', {
-        tmpCreate: (p) => `${p}.custom`,
-        tmpCreated: (p) => void (temp = p),
+      writeFileSync(join(dir, 'real'), 'old')
+      symlinkSync('real', join(dir, 'link'))
+      const asked: string[] = []
+      const seen: { path: string; mode: number }[] = []
+      await write(join(dir, 'link'), 'x', {
+        tmpCreate: (p) => {
+          asked.push(p)
+          return `${p}.custom`
+        },
+        tmpCreated: (p) => void seen.push({ path: p, mode: statSync(p).mode & 0o777 }),
       })
-      // Deliberate difference: durable-write ignores tmpCreate.
-      expect(temp.endsWith('.custom')).toBe(!isOurs)
+      expect(asked).toEqual([join(dir, 'real')])
+      expect(seen.map((s) => s.path)).toEqual([join(dir, 'real.custom')])
+      expect(readFileSync(join(dir, 'real'), 'utf8')).toBe('x')
+      expect(readdirSync(dir).sort()).toEqual(['link', 'real'])
+      // durable-write creates every temp 0600 (atomically opens it with the file's mode).
+      if (isOurs) expect(seen[0]!.mode).toBe(0o600)
+    })
+
+    it('tmpCreate is called with the path of a target that does not exist yet', async () => {
+      const dir = tempDir()
+      const asked: string[] = []
+      await write(join(dir, 'new'), 'x', {
+        tmpCreate: (p) => {
+          asked.push(p)
+          return join(dir, 'my-temp')
+        },
+      })
+      expect(asked).toEqual([join(dir, 'new')])
+      expect(readFileSync(join(dir, 'new'), 'utf8')).toBe('x')
+      expect(readdirSync(dir)).toEqual(['new'])
+    })
+
+    it('a tmpCreate path that already exists fails the write and is left alone (durable-write only)', async () => {
+      if (!isOurs) return
+      const dir = tempDir()
+      writeFileSync(join(dir, 'f'), 'old')
+      writeFileSync(join(dir, 'taken'), 'someone else')
+      await expect(
+        write(join(dir, 'f'), 'new', { tmpCreate: () => join(dir, 'taken') }),
+      ).rejects.toMatchObject({ code: 'EEXIST' })
+      expect(readFileSync(join(dir, 'f'), 'utf8')).toBe('old')
+      expect(readFileSync(join(dir, 'taken'), 'utf8')).toBe('someone else')
+      expect(readdirSync(dir).sort()).toEqual(['f', 'taken'])
+    })
+
+    it('a failing write removes the temp that tmpCreate named (durable-write only)', async () => {
+      if (!isOurs) return
+      const dir = tempDir()
+      writeFileSync(join(dir, 'f'), 'old')
+      const boom = () => {
+        throw new Error('boom')
+      }
+      const options = { tmpCreate: () => join(dir, 'named'), tmpCreated: boom }
+      await expect(write(join(dir, 'f'), 'new', options)).rejects.toThrow('boom')
       expect(readdirSync(dir)).toEqual(['f'])
+      expect(readFileSync(join(dir, 'f'), 'utf8')).toBe('old')
     })
 
     it('a failing tmpCreated rejects the write and leaves the target alone', async () => {

@@ -4,7 +4,17 @@
  * touching the caller's options, `mode: false` as documented), the test asserts each side explicitly.
  */
 import { subscribe, unsubscribe } from 'node:diagnostics_channel'
-import { chmodSync, chownSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  lstatSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -55,6 +65,15 @@ async function published(fn: () => Promise<unknown>): Promise<WriteStats[]> {
 
 describe.each(impls)('$name', ({ wfa, isOurs }) => {
   describe.each(formsOf(wfa))('$form form', ({ form, write }) => {
+    it("replaces a symlink with a file when the link target's directory is missing", async () => {
+      const dir = tempDir()
+      symlinkSync(join('missing', 'target'), join(dir, 'link'))
+      await write(join(dir, 'link'), 'new')
+      expect(lstatSync(join(dir, 'link')).isFile()).toBe(true)
+      expect(readFileSync(join(dir, 'link'), 'utf8')).toBe('new')
+      expect(readdirSync(dir)).toEqual(['link'])
+    })
+
     it('replaces the file and leaves nothing else behind', async () => {
       const dir = tempDir()
       const file = join(dir, 'f.txt')

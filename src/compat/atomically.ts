@@ -13,7 +13,7 @@
  *   complete before it is durable.
  * - Temp files are durable-write's own (`.<name>.<16 hex>.<writer>.dwtmp`), so `recover()` can find
  *   them, unless `tmpCreate` names one: it is called with the target's real path, and its path is
- *   used as it is (not truncated). Either way the temp is created with O_EXCL and mode 0600, so an
+ *   used as it is (not truncated). Either way the temp is created with O_EXCL (and a mode never wider than the result's), so an
  *   existing file at a `tmpCreate` path fails the write with `EEXIST`. `tmpCreated` receives the path.
  * - A failed write always removes its temp file: `tmpPurge: false` is accepted and ignored.
  * - Failed operations are not retried, so `timeout` has no effect: EMFILE/ENFILE are queued by
@@ -101,7 +101,7 @@ export interface WriteOptions {
   timeout?: number | undefined
   /**
    * Names the temp file: called with the target's real path (the path itself when it does not exist
-   * yet), returns the temp's path. The temp is still created with O_EXCL and mode 0600.
+   * yet), returns the temp's path. The temp is still created with O_EXCL, never wider than the result's mode.
    * @default a hidden random name beside the target, `.<name>.<16 hex>.<writer>.dwtmp`
    */
   tmpCreate?: ((filePath: string) => string) | undefined

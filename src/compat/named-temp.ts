@@ -12,7 +12,7 @@ export interface NamedTemp {
 
 /**
  * Wraps `base` so that the temp file of one write is created at `chosen` instead of durable-write's own
- * random name: the protocol is unchanged (O_EXCL, mode 0600, fsync, rename, directory fsync), only the
+ * random name: the protocol is unchanged (O_EXCL, the result's mode, fsync, rename, directory fsync), only the
  * path differs. The temp is recognised by its name, opened with `'wx'`; its rename and unlink follow.
  * An existing file at `chosen` fails the write with `EEXIST`, as nothing may be clobbered.
  */

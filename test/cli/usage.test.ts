@@ -44,7 +44,7 @@ describe('usage errors exit with 2 and show the usage on stderr', () => {
     const r = await runCli(['wirte', 'x'])
     expect(r.code).toBe(2)
     expect(r.stderr.split('\n')[0]).toBe(
-      "durable-write: Unknown command 'wirte'. Commands: write, edit, verify, recover, version.",
+      "durable-write: Unknown command 'wirte'. Commands: write, edit, verify, recover, version, shim.",
     )
   })
 

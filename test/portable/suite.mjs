@@ -259,11 +259,10 @@ const cases = {
       }
     }
     const fdOf = (i) => /= (\d+)$/.exec(lines[i])[1]
-    const temp = at(
-      'the temp created O_EXCL, mode 0600',
-      (l) => /open(at)?\(.*\.dwtmp".*O_EXCL.*0600/.test(l),
-      -1,
-    )
+    const temp = at('the temp created O_EXCL', (l) => /open(at)?\(.*\.dwtmp".*O_EXCL/.test(l), -1)
+    // Created with a mode that the umask narrows to the file's final mode, never wider.
+    const created = Number.parseInt(/, (0[0-7]+)\) = \d+$/.exec(lines[temp])[1], 8)
+    equal(created & ~umask & ~statSync(file).mode & 0o777, 0, 'temp mode bits the file lacks')
     const sync = at('an fsync of the temp', synced(fdOf(temp)), temp)
     const rename = at(
       'the rename over the target',
@@ -272,7 +271,7 @@ const cases = {
     )
     const dirOpen = at('the directory opened', (l) => l.includes(`"${dir}"`) && /open(at)?\(/.test(l), rename)
     at('an fsync of the directory', synced(fdOf(dirOpen)), dirOpen)
-    return { order: ['open O_EXCL 0600', 'fsync', 'rename', 'open dir', 'fsync dir'] }
+    return { order: ['open O_EXCL', 'fsync', 'rename', 'open dir', 'fsync dir'] }
   },
 }
 

@@ -12,7 +12,7 @@
 //
 //   node scripts/fs-matrix.mjs            # every file system
 //   DW_FS=xfs,tmpfs node scripts/fs-matrix.mjs
-import { execFileSync, spawnSync } from 'node:child_process'
+import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -97,30 +97,38 @@ function unmountAll() {
   rmSync(base, { recursive: true, force: true })
 }
 
-function testOn(dir) {
+/** Runs `node ...args` in the package root; resolves with its exit status and output. */
+function node(args, env) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { cwd: root, env })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (c) => {
+      stdout += c
+    })
+    child.stderr.on('data', (c) => {
+      stderr += c
+    })
+    child.on('close', (status) => resolve({ status, stdout, stderr }))
+  })
+}
+
+async function testOn(fs, dir) {
   const tmp = join(dir, 'tmp')
   mkdirSync(tmp, { mode: 0o1777 })
   const env = { ...process.env, TMPDIR: tmp, DW_KILL_ITERATIONS: process.env.DW_KILL_ITERATIONS ?? '10' }
-  const portable = spawnSync(process.execPath, ['test/portable/suite.mjs'], {
-    cwd: root,
-    env,
-    encoding: 'utf8',
-  })
+  const portable = await node(['test/portable/suite.mjs'], env)
   const results = portable.stdout
     .split('\n')
     .filter(Boolean)
     .map((l) => JSON.parse(l))
     .filter((r) => !r.summary)
   const bad = results.filter((r) => !r.ok)
-  for (const r of bad) console.log(`  FAIL ${r.case}\n  ${r.error}`)
-  const vitest = spawnSync(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', ...VITEST_FILES], {
-    cwd: root,
-    env,
-    encoding: 'utf8',
-  })
+  for (const r of bad) console.log(`${fs}: FAIL ${r.case}\n  ${r.error}`)
+  const vitest = await node(['node_modules/vitest/vitest.mjs', 'run', ...VITEST_FILES], env)
   const plain = vitest.stdout.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '')
   const summary = /Tests\s+(.*)/.exec(plain)?.[1]?.trim()
-  if (vitest.status !== 0) console.log(vitest.stdout.slice(-4000), vitest.stderr.slice(-2000))
+  if (vitest.status !== 0) console.log(`${fs}:`, plain.slice(-4000), vitest.stderr.slice(-2000))
   const ok = portable.status === 0 && bad.length === 0 && vitest.status === 0
   return {
     ok,
@@ -129,23 +137,38 @@ function testOn(dir) {
   }
 }
 
+/** File systems tested at once: the runs wait on syncs and on killed children more than on the CPU. */
+const PARALLEL = Number(process.env.DW_FS_PARALLEL ?? 3)
 try {
+  const ready = []
   for (const fs of wanted) {
     if (!ALL.includes(fs)) throw new Error(`Unknown file system ${fs}; known: ${ALL.join(', ')}.`)
-    let dir
     try {
-      dir = mount(fs)
+      const dir = mount(fs)
+      const type = run('findmnt', ['-n', '-o', 'FSTYPE', '--target', dir]).trim()
+      console.log(`file-system matrix: ${fs} (${type}) at ${dir}`)
+      ready.push({ fs, type, dir })
     } catch (err) {
       console.log(`file-system matrix: ${fs} not measured: ${why(err)}`)
       rows.push({ fs, portable: `not measured (${why(err)})`, vitest: 'not measured' })
-      continue
     }
-    const type = run('findmnt', ['-n', '-o', 'FSTYPE', '--target', dir]).trim()
-    console.log(`file-system matrix: ${fs} (${type}) at ${dir}`)
-    const r = testOn(dir)
-    if (!r.ok) failed++
-    rows.push({ fs: `${fs} (${type})`, portable: r.portable, vitest: r.vitest })
   }
+  const queue = [...ready]
+  const done = []
+  const worker = async () => {
+    for (let next = queue.shift(); next; next = queue.shift()) {
+      const r = await testOn(next.fs, next.dir)
+      if (!r.ok) failed++
+      done.push({
+        order: ready.indexOf(next),
+        fs: `${next.fs} (${next.type})`,
+        portable: r.portable,
+        vitest: r.vitest,
+      })
+    }
+  }
+  await Promise.all(Array.from({ length: PARALLEL }, worker))
+  rows.push(...done.sort((a, b) => a.order - b.order))
 } finally {
   unmountAll()
 }

@@ -53,7 +53,7 @@ import {
 } from '../../src/option-spec.js'
 import { closestName } from '../../src/unknown-options.js'
 import { snapshot, tempDir } from '../helpers/tmp.js'
-import { type CaughtError, errorOf } from './write-api.js'
+import { errorOf } from './write-api.js'
 
 /** `true` exactly when the two unions of option names are the same. */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false

@@ -74,6 +74,14 @@ export function lockedOptions(
   api = 'update',
 ): WriteOptions {
   const o = checkOptionsObject(options, 'options', spec, api) as WriteOptions & LockOptions
+  if (o.lock === false) {
+    throw invalidArgValue(
+      'options.lock',
+      `true or LockOptions: ${api} always takes the lock (omit \`lock\`, or pass LockOptions such as { retries: 0 })`,
+      false,
+      'type',
+    )
+  }
   const write: Record<string, unknown> = { ...o }
   const top: Record<string, unknown> = {}
   for (const name of LOCK_NAMES) {

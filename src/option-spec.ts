@@ -182,7 +182,10 @@ export const WITH_LOCK_SPEC = {
  */
 export const UPDATE_SPEC = {
   ...WRITE_SPEC,
-  lock: { default: true, doc: '`LockOptions` of the lock the call always takes (`false` is not honoured).' },
+  lock: {
+    default: true,
+    doc: '`true` or `LockOptions` of the lock the call always takes (`false` is refused).',
+  },
   skipUnchanged: { default: true, doc: 'Write nothing when `fn` returns the current content.' },
   ...LOCK_SPEC,
 } as const satisfies OptionSpec

@@ -205,4 +205,15 @@ describe('update and updateJson lock options', () => {
     expect(lockedOptions({}).lock).toBe(true)
     expect(lockedOptions({ retries: 0 })).not.toHaveProperty('retries')
   })
+
+  it.each([
+    ['update', (file: string) => update(file, () => 'x', { lock: false })],
+    ['updateJson', (file: string) => updateJson(file, () => ({}), { lock: false })],
+  ])('%s refuses lock: false instead of locking anyway', async (_name, call) => {
+    const { dir, file } = fixture()
+    const err = await rejectsCleanly(dir, () => call(file))
+    expect(err).toBeInstanceOf(TypeError)
+    expect(err.code).toBe('ERR_INVALID_ARG_VALUE')
+    expect(err.message).toContain('`options.lock`')
+  })
 })

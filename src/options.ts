@@ -74,8 +74,12 @@ export interface WriteOptions {
    * supports it, a copy otherwise; `true` for the defaults.
    */
   backup?: boolean | BackupOptions | undefined
-  /** Called with the complete new bytes before anything is written; throwing aborts with `ERR_VALIDATION`. */
-  validate?: ((bytes: Uint8Array) => void | Promise<void>) | undefined
+  /**
+   * Called with the complete new bytes before anything is written; throwing (or rejecting) or
+   * returning `false` (as ajv-style validators do) aborts with `ERR_VALIDATION`, target untouched.
+   * @example { validate: (bytes) => ajvValidate(JSON.parse(Buffer.from(bytes).toString())) }
+   */
+  validate?: ((bytes: Uint8Array) => boolean | void | Promise<boolean | void>) | undefined
   /** Aborting before the rename leaves the target untouched (`ABORT_ERR`). */
   signal?: AbortSignal | undefined
   /** Called with the temp file's path as soon as it exists, for watchers that must ignore it. */
@@ -106,7 +110,7 @@ export interface ResolvedWriteOptions {
   sweeps?: SweepSchedule | undefined
   root: string | URL | undefined
   symlinks: 'follow' | 'replace'
-  validate: ((bytes: Uint8Array) => void | Promise<void>) | undefined
+  validate: ((bytes: Uint8Array) => boolean | void | Promise<boolean | void>) | undefined
   backup: ResolvedBackup | undefined
   signal: AbortSignal | undefined
   onTempFile: ((tempPath: string) => void) | undefined

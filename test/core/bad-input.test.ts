@@ -121,7 +121,7 @@ describe.each(apis)('$name: validate', (api) => {
 
   it('accepts a validator returning true or nothing', async () => {
     const { file } = fixture()
-    await api.write(file, 'a', { validate: () => true } as never)
+    await api.write(file, 'a', { validate: () => true })
     await api.write(file, 'b', { validate: () => undefined })
     expect((await api.read(file, { encoding: 'utf8' })).content).toBe('b')
   })

@@ -79,7 +79,7 @@ export interface WriteOptions {
    * returning `false` (as ajv-style validators do) aborts with `ERR_VALIDATION`, target untouched.
    * @example { validate: (bytes) => ajvValidate(JSON.parse(Buffer.from(bytes).toString())) }
    */
-  validate?: ((bytes: Uint8Array) => boolean | void | Promise<boolean | void>) | undefined
+  validate?: ((bytes: Uint8Array) => unknown) | undefined
   /** Aborting before the rename leaves the target untouched (`ABORT_ERR`). */
   signal?: AbortSignal | undefined
   /** Called with the temp file's path as soon as it exists, for watchers that must ignore it. */
@@ -110,7 +110,7 @@ export interface ResolvedWriteOptions {
   sweeps?: SweepSchedule | undefined
   root: string | URL | undefined
   symlinks: 'follow' | 'replace'
-  validate: ((bytes: Uint8Array) => boolean | void | Promise<boolean | void>) | undefined
+  validate: ((bytes: Uint8Array) => unknown) | undefined
   backup: ResolvedBackup | undefined
   signal: AbortSignal | undefined
   onTempFile: ((tempPath: string) => void) | undefined

@@ -3,16 +3,18 @@ import {
   type ReadOptions,
   readOptions,
   splitLockOptions,
+  type UpdateOptions,
   type WithLockOptions,
 } from './call-options.js'
 import { resolveLockOptions } from './core/file-lock.js'
+import { refuseDirectoryFormSync } from './core/file-target.js'
 import { toAbsolutePath } from './core/paths.js'
 import { confinedRead, readVersionedSteps, type Versioned } from './core/read.js'
 import { checkRoot } from './core/resolve-target.js'
 import { WriterCore } from './core/writer-core.js'
 import { multiEdit, multiEditSync } from './edit/multi-edit.js'
 import type { Edit, EditOptions, EditResult } from './edit/types.js'
-import { invalidArgType } from './errors.js'
+import { AbortError, invalidArgType } from './errors.js'
 import {
   type JsonOptions,
   type JsonRead,
@@ -23,9 +25,10 @@ import {
 } from './formats/json.js'
 import { splitTextOptions, type TextOptions, writeTextSteps } from './formats/markdown.js'
 import { checkUpdater, updateJsonSteps, updateSteps } from './lock/update.js'
+import { API_OPTIONS } from './option-spec.js'
 import { checkOptionsObject, type WriteOptions } from './options.js'
 
-export type { ReadOptions, WithLockOptions } from './call-options.js'
+export type { ReadOptions, UpdateOptions, WithLockOptions } from './call-options.js'
 
 import type { WriteStats } from './stats.js'
 import { AtomicWriteStream } from './stream/atomic-write-stream.js'
@@ -35,6 +38,16 @@ import type { RecoveryReport } from './txn/recover.js'
 import { type RecoverOptions, recoverDir } from './txn/recover-dir.js'
 import { runTransaction, type TxOptions, type TxStats } from './txn/run-transaction.js'
 import type { Transaction } from './txn/transaction.js'
+
+/** Fails with ABORT_ERR when `signal` is aborted: `fn` of withLock is not called. */
+function refuseAborted(signal: AbortSignal | undefined, path: string, held: boolean): void {
+  if (!signal?.aborted) return
+  const what = held ? 'the lock was released again' : 'no lock was taken'
+  throw new AbortError(`withLock on ${path} was aborted before its callback ran; ${what}.`, {
+    path,
+    cause: signal.reason,
+  })
+}
 
 function checkText(text: unknown): string {
   if (typeof text !== 'string') throw invalidArgType('text', 'a string', text)
@@ -107,7 +120,12 @@ export class AtomicWriter extends WriterCore {
    */
   async readJson<T = unknown>(path: string | URL, options?: ReadJsonOptions<T>): Promise<JsonRead<T>> {
     const abs = toAbsolutePath(path)
-    const { root, ...o } = checkOptionsObject(options) as ReadJsonOptions<T>
+    const { root, ...o } = checkOptionsObject(
+      options,
+      'options',
+      API_OPTIONS.readJson,
+      'readJson',
+    ) as ReadJsonOptions<T>
     const ctx = this.begin(root === undefined ? undefined : { root })
     return this.run(ctx, confinedRead(abs, ctx.options.root, readJsonSteps(abs, o)))
   }
@@ -115,7 +133,12 @@ export class AtomicWriter extends WriterCore {
   /** Synchronous {@link readJson}. */
   readJsonSync<T = unknown>(path: string | URL, options?: ReadJsonOptions<T>): JsonRead<T> {
     const abs = toAbsolutePath(path)
-    const { root, ...o } = checkOptionsObject(options) as ReadJsonOptions<T>
+    const { root, ...o } = checkOptionsObject(
+      options,
+      'options',
+      API_OPTIONS.readJson,
+      'readJson',
+    ) as ReadJsonOptions<T>
     const ctx = this.begin(root === undefined ? undefined : { root })
     return this.runSync(ctx, confinedRead(abs, ctx.options.root, readJsonSteps(abs, o)))
   }
@@ -151,13 +174,15 @@ export class AtomicWriter extends WriterCore {
   async withLock<T>(path: string | URL, fn: () => T | Promise<T>, options?: WithLockOptions): Promise<T> {
     const abs = toAbsolutePath(path)
     checkUpdater(fn)
-    const { root, lock } = splitLockOptions(options)
-    const ctx = this.begin({ lock: resolveLockOptions(lock, 'options'), root })
+    const { root, signal, lock } = splitLockOptions(options)
+    const ctx = this.begin({ lock: resolveLockOptions(lock, 'options', 'withLock'), root })
+    refuseAborted(signal, abs, false)
     if (ctx.options.root !== undefined) await this.run(ctx, checkRoot(abs, ctx.options.root))
     return this.holdingLock(
       abs,
       ctx,
       async () => {
+        refuseAborted(signal, abs, true)
         const result = await fn()
         await this.run(ctx, ctx.options.guard!.check())
         return result
@@ -176,12 +201,12 @@ export class AtomicWriter extends WriterCore {
   async update(
     path: string | URL,
     fn: (current: string | undefined) => string | Promise<string>,
-    options?: WriteOptions,
+    options?: UpdateOptions,
   ): Promise<WriteStats> {
     checkUpdater(fn)
     return this.writeCall(
       path,
-      lockedOptions(options),
+      lockedOptions(options, API_OPTIONS.update, 'update'),
       (abs, ctx) => updateSteps(abs, fn, ctx.options),
       'write',
       'read',
@@ -197,17 +222,23 @@ export class AtomicWriter extends WriterCore {
   async updateJson<T>(
     path: string | URL,
     fn: (current: T | undefined) => T | Promise<T>,
-    options?: JsonOptions & { default?: T },
+    options?: JsonOptions & UpdateOptions & { default?: T },
   ): Promise<WriteStats & { value: T }> {
     checkUpdater(fn)
-    const { default: fallback, ...rest } = (checkOptionsObject(options) ?? {}) as JsonOptions & {
+    const spec = API_OPTIONS.updateJson
+    const { default: fallback, ...rest } = checkOptionsObject(
+      options,
+      'options',
+      spec,
+      'updateJson',
+    ) as JsonOptions & {
       default?: T
     }
-    const json = splitJsonOptions(rest)
+    const json = splitJsonOptions(rest, 'updateJson', spec)
     const has = options !== undefined && options !== null && 'default' in options
     return this.writeCall(
       path,
-      lockedOptions(json.write),
+      lockedOptions(json.write, spec, 'updateJson'),
       (abs, ctx) => updateJsonSteps(abs, fn, json, has ? { value: fallback as T } : undefined, ctx.options),
       'write',
       'read',
@@ -287,6 +318,8 @@ export class AtomicWriter extends WriterCore {
    */
   createWriteStream(path: string | URL, options?: WriteOptions): AtomicWriteStream {
     const abs = toAbsolutePath(path)
-    return new AtomicWriteStream(this, abs, this.begin(options))
+    const ctx = this.begin(options, 'createWriteStream')
+    refuseDirectoryFormSync(path, abs, ctx.fs)
+    return new AtomicWriteStream(this, abs, ctx)
   }
 }

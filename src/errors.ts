@@ -206,15 +206,39 @@ export function throwIfAborted(signal: AbortSignal | undefined, path?: string): 
 
 type ArgError = (TypeError | RangeError) & { code: string }
 
-function describe(value: unknown): string {
-  if (value === null) return 'null'
-  if (typeof value === 'function') return `function ${value.name || '<anonymous>'}`
-  if (typeof value === 'object') return `an instance of ${value.constructor?.name ?? 'Object'}`
+/** How a message shows a value the caller gave: never "undefined undefined", never an empty class name. */
+export function describe(value: unknown): string {
+  if (value === null) return '`null`'
+  if (value === undefined) return 'nothing (`undefined`)'
+  if (typeof value === 'function') return `a function ${value.name ? `\`${value.name}\`` : '(anonymous)'}`
+  if (typeof value === 'object') {
+    if (Array.isArray(value)) return `an array (length ${value.length})`
+    const ctor = (value as { constructor?: { name?: unknown } }).constructor
+    const ctorName = typeof ctor === 'function' && typeof ctor.name === 'string' ? ctor.name : ''
+    const tag = (value as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag]
+    const kind = typeof tag === 'string' && tag !== '' ? tag : ctorName
+    if (kind === '' || kind === 'Object') return 'a plain object'
+    return `an instance of ${kind}`
+  }
   const shown =
     typeof value === 'string'
       ? JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)
-      : String(value)
+      : typeof value === 'bigint'
+        ? `${value}n`
+        : String(value)
   return `\`${shown}\` (${typeof value})`
+}
+
+/** An argument error with Node's code and a message written out in full. */
+export function argumentError(
+  code: 'ERR_INVALID_ARG_TYPE' | 'ERR_INVALID_ARG_VALUE',
+  message: string,
+  type: 'range' | 'type' = 'type',
+): ArgError {
+  const Ctor = type === 'range' ? RangeError : TypeError
+  const err = new Ctor(message) as ArgError
+  err.code = code
+  return err
 }
 
 /** A `TypeError` with Node's `ERR_INVALID_ARG_TYPE` code. */

@@ -7,9 +7,11 @@ import {
   resolveLockOptions,
 } from './core/file-lock.js'
 import type { TempLiveness } from './core/temp-liveness.js'
-import { invalidArgType, invalidArgValue } from './errors.js'
+import { argumentError, invalidArgType, invalidArgValue } from './errors.js'
 import type { FsLike } from './fs/fs-like.js'
-import type { Version } from './version.js'
+import { CHOWN_SPEC, defaultsOf, type OptionSpec, WRITE_SPEC } from './option-spec.js'
+import { checkOptionNames } from './unknown-options.js'
+import { isVersion, type Version } from './version.js'
 
 /** `'durable'`: fsync the data and the directory. `'fast'`: temp + rename only (survives a process crash, not a power loss). */
 export type Durability = 'durable' | 'fast'
@@ -72,8 +74,12 @@ export interface WriteOptions {
    * supports it, a copy otherwise; `true` for the defaults.
    */
   backup?: boolean | BackupOptions | undefined
-  /** Called with the complete new bytes before anything is written; throwing aborts with `ERR_VALIDATION`. */
-  validate?: ((bytes: Uint8Array) => void | Promise<void>) | undefined
+  /**
+   * Called with the complete new bytes before anything is written; throwing (or rejecting) or
+   * returning `false` (as ajv-style validators do) aborts with `ERR_VALIDATION`, target untouched.
+   * @example { validate: (bytes) => ajvValidate(JSON.parse(Buffer.from(bytes).toString())) }
+   */
+  validate?: ((bytes: Uint8Array) => unknown) | undefined
   /** Aborting before the rename leaves the target untouched (`ABORT_ERR`). */
   signal?: AbortSignal | undefined
   /** Called with the temp file's path as soon as it exists, for watchers that must ignore it. */
@@ -104,21 +110,15 @@ export interface ResolvedWriteOptions {
   sweeps?: SweepSchedule | undefined
   root: string | URL | undefined
   symlinks: 'follow' | 'replace'
-  validate: ((bytes: Uint8Array) => void | Promise<void>) | undefined
+  validate: ((bytes: Uint8Array) => unknown) | undefined
   backup: ResolvedBackup | undefined
   signal: AbortSignal | undefined
   onTempFile: ((tempPath: string) => void) | undefined
   fs: FsLike | undefined
 }
 
-/** The one place defaults live. */
-export const DEFAULTS = {
-  encoding: 'utf8',
-  durability: 'durable',
-  mkdirs: true,
-  skipUnchanged: false,
-  symlinks: 'follow',
-} as const satisfies Partial<ResolvedWriteOptions>
+/** The defaults of the write options, read from their one declaration (`WRITE_SPEC`). */
+export const DEFAULTS = defaultsOf(WRITE_SPEC)
 
 function pick<K extends keyof WriteOptions>(key: K, call: WriteOptions, base: WriteOptions): WriteOptions[K] {
   return call[key] === undefined ? base[key] : call[key]
@@ -137,20 +137,37 @@ function checkOneOf(name: string, value: unknown, allowed: readonly string[]): v
   }
 }
 
-/** Checks the shape of an options object (throws `ERR_INVALID_ARG_TYPE` / `ERR_INVALID_ARG_VALUE`). */
-export function checkOptionsObject(options: unknown, name = 'options'): WriteOptions {
+/**
+ * Checks the shape of an options object (throws `ERR_INVALID_ARG_TYPE` / `ERR_INVALID_ARG_VALUE`)
+ * and, given the `spec` of the API (`API_OPTIONS`), that it names only options the API declares.
+ */
+export function checkOptionsObject(
+  options: unknown,
+  name = 'options',
+  spec?: OptionSpec,
+  api = 'this call',
+): WriteOptions {
   if (options === undefined || options === null) return {}
   if (typeof options !== 'object' || Array.isArray(options)) throw invalidArgType(name, 'an object', options)
+  if (spec) checkOptionNames(options, spec, name, api)
   return options as WriteOptions
 }
 
-/** Applies `base` (writer defaults) then DEFAULTS to `call`, validating every option. */
-export function resolveWriteOptions(callOptions: unknown, base: WriteOptions = {}): ResolvedWriteOptions {
+/**
+ * Applies `base` (writer defaults) then DEFAULTS to `call`, validating every option. `api` names the
+ * call in the message about an option name it does not know.
+ */
+export function resolveWriteOptions(
+  callOptions: unknown,
+  base: WriteOptions = {},
+  api = 'the write',
+  name = 'options',
+): ResolvedWriteOptions {
   // Like node:fs, an encoding name may stand for the options.
   const call =
     typeof callOptions === 'string'
       ? { encoding: callOptions as BufferEncoding }
-      : checkOptionsObject(callOptions)
+      : checkOptionsObject(callOptions, name, WRITE_SPEC, api)
   const o = {
     encoding: pick('encoding', call, base) ?? DEFAULTS.encoding,
     durability: pick('durability', call, base) ?? DEFAULTS.durability,
@@ -164,7 +181,7 @@ export function resolveWriteOptions(callOptions: unknown, base: WriteOptions = {
     root: pick('root', call, base),
     symlinks: pick('symlinks', call, base) ?? DEFAULTS.symlinks,
     validate: pick('validate', call, base),
-    backup: resolveBackup(pick('backup', call, base), pick('root', call, base)),
+    backup: resolveBackup(pick('backup', call, base), pick('root', call, base), api),
     signal: pick('signal', call, base),
     onTempFile: pick('onTempFile', call, base),
     fs: pick('fs', call, base),
@@ -174,22 +191,36 @@ export function resolveWriteOptions(callOptions: unknown, base: WriteOptions = {
   }
   checkOneOf('options.durability', o.durability, ['durable', 'fast'])
   checkOneOf('options.symlinks', o.symlinks, ['follow', 'replace'])
-  if (o.mode !== undefined && (!Number.isInteger(o.mode) || o.mode < 0 || o.mode > 0o7777)) {
-    throw typeof o.mode === 'number'
-      ? invalidArgValue('options.mode', 'an integer from 0 to 0o7777', o.mode)
-      : invalidArgType('options.mode', 'an integer', o.mode)
+  if (o.mode !== undefined && (!Number.isInteger(o.mode) || o.mode < 0 || o.mode > 0o777)) {
+    if (typeof o.mode !== 'number') throw invalidArgType('options.mode', 'an integer', o.mode)
+    throw Number.isInteger(o.mode) && o.mode > 0o777 && o.mode <= 0o7777
+      ? argumentError(
+          'ERR_INVALID_ARG_VALUE',
+          `Expected \`options.mode\` to be a permission mode from 0o000 to 0o777, got 0o${o.mode.toString(8)}: setuid, setgid and sticky bits are never set by a write (only kept from the existing file when \`mode\` is omitted). Pass \`mode & 0o777\`.`,
+          'range',
+        )
+      : invalidArgValue('options.mode', 'an integer from 0o000 to 0o777', o.mode)
   }
   if (o.chown !== undefined && o.chown !== false) {
     const c = o.chown as { uid?: unknown; gid?: unknown }
     if (typeof c !== 'object' || c === null || !Number.isInteger(c.uid) || !Number.isInteger(c.gid)) {
       throw invalidArgType('options.chown', '`{ uid, gid }` with integer ids, or false', o.chown)
     }
+    checkOptionNames(c, CHOWN_SPEC, 'options.chown', api)
   }
   if (o.lock === false || o.lock === undefined) o.lock = undefined
-  else o.lock = resolveLockOptions(o.lock) as never
+  else o.lock = resolveLockOptions(o.lock, 'options.lock', api) as never
   checkType('options.mkdirs', o.mkdirs, 'boolean', 'a boolean')
   checkType('options.skipUnchanged', o.skipUnchanged, 'boolean', 'a boolean')
   checkType('options.ifMatch', o.ifMatch, 'string', 'a version string from readVersioned or versionOf')
+  if (o.ifMatch !== undefined && !isVersion(o.ifMatch)) {
+    throw invalidArgValue(
+      'options.ifMatch',
+      'a version from readVersioned, versionOf or WriteStats.version (`sha256:` and 43 characters)',
+      o.ifMatch,
+      'type',
+    )
+  }
   if (o.ifNoneMatch !== undefined && o.ifNoneMatch !== '*') {
     throw invalidArgValue('options.ifNoneMatch', "'*'", o.ifNoneMatch, 'type')
   }

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto'
 import { basename, join } from 'node:path'
 import { invalidArgType, invalidArgValue } from '../errors.js'
+import { BACKUP_SPEC, defaultsOf } from '../option-spec.js'
 import type { Steps } from '../steps/op.js'
 import { cloneFile, fsyncFile, ignoring, onFailure, readdir, syncDir, unlink } from '../steps/vocabulary.js'
+import { checkOptionNames } from '../unknown-options.js'
 import {
   assertLibraryDirInRoot,
   checkLibraryDirInRoot,
@@ -40,17 +42,23 @@ export interface ResolvedBackup {
   root?: string | URL | undefined
 }
 
-export const BACKUP_DEFAULTS = { keep: 10 } as const
+/** The backup defaults, read from their one declaration (`BACKUP_SPEC`). */
+export const BACKUP_DEFAULTS = defaultsOf(BACKUP_SPEC)
 
 /**
  * Validates the `backup` option; with `root` set, a `dir` outside it fails with `ERR_OUTSIDE_ROOT`
  * here, before anything is touched (symlinks are judged when the backup is made).
  */
-export function resolveBackup(value: unknown, root?: string | URL): ResolvedBackup | undefined {
+export function resolveBackup(
+  value: unknown,
+  root?: string | URL,
+  api = 'the write',
+): ResolvedBackup | undefined {
   if (value === undefined || value === false) return undefined
   if (value === true) return { dir: undefined, keep: BACKUP_DEFAULTS.keep, root }
-  if (typeof value !== 'object' || value === null)
-    throw invalidArgType('options.backup', 'an object { dir?, keep? }', value)
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw invalidArgType('options.backup', 'true, false or an object { dir?, keep? }', value)
+  checkOptionNames(value, BACKUP_SPEC, 'options.backup', api)
   const { dir, keep } = value as BackupOptions
   if (keep !== undefined && (!Number.isInteger(keep) || keep < 1)) {
     throw invalidArgValue('options.backup.keep', 'an integer >= 1', keep)

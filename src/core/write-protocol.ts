@@ -31,6 +31,7 @@ import { beginTemp, endTemp } from './in-flight.js'
 import { makeDirs } from './make-dirs.js'
 import { isRoot, type Ownership, ownershipFor } from './ownership.js'
 import { checkRootOfDirs, resolveTarget, type Target } from './resolve-target.js'
+import { systemError } from './system-error.js'
 import { journalTagFor, tempPathFor } from './temp-file.js'
 
 /** Everything needed to put new content into a temp file beside its target. */
@@ -88,6 +89,9 @@ function* openTemp(plan: TempPlan): Steps<{ fd: number; temp: string }> {
       const code = (err as NodeJS.ErrnoException).code
       if (code === 'ENOENT' && plan.mkdirs && attempt === 0)
         yield* makeDirs(dirname(plan.target), plan.durable)
+      // The temp is hidden and the caller never named it: a missing directory is reported on the target.
+      else if (code === 'ENOENT' && (err as NodeJS.ErrnoException).path === temp)
+        throw systemError('ENOENT', 'open', plan.target)
       else if (code !== 'EEXIST' || attempt > 8) throw err
     }
   }
@@ -231,23 +235,36 @@ export function* checkPreconditions(
   return current
 }
 
-/** Runs the `validate` option (if any) on the new bytes; a rejection becomes ERR_VALIDATION. */
+/** `text` ending with a full stop (or other closing punctuation), for messages that quote another. */
+function sentence(text: string): string {
+  const t = text.trim()
+  return t === '' || /[.!?]$/.test(t) ? t : `${t}.`
+}
+
+/**
+ * Runs the `validate` option (if any) on the new bytes: throwing, rejecting or returning `false`
+ * (as ajv-style validators do) becomes ERR_VALIDATION, before anything is written.
+ */
 export function* validateBytes(
   bytes: Uint8Array,
   validate: ((b: Uint8Array) => unknown) | undefined,
   path: string,
 ): Steps<void> {
   if (!validate) return
+  let verdict: unknown
   try {
-    yield* callUser(() => validate(bytes))
+    verdict = yield* callUser(() => validate(bytes))
   } catch (err) {
-    const why = err instanceof Error ? err.message : String(err)
+    const why = sentence(err instanceof Error ? err.message : String(err))
     throw new ValidationError(
-      `The new content of ${path} was rejected by validate: ${why} Nothing was written.`,
-      {
-        path,
-        cause: err,
-      },
+      `The new content of ${path} was rejected by validate: ${why} Nothing was written; fix the content or the validator.`,
+      { path, cause: err },
+    )
+  }
+  if (verdict === false) {
+    throw new ValidationError(
+      `The new content of ${path} was rejected by validate (it returned false). Nothing was written; fix the content or the validator.`,
+      { path },
     )
   }
 }

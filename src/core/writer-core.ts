@@ -22,6 +22,7 @@ import {
   refuseReentry,
   runHolding,
 } from './file-lock.js'
+import { refuseDirectoryForm } from './file-target.js'
 import { GroupCommit } from './group-commit.js'
 import { makeDirs } from './make-dirs.js'
 import { PathQueue } from './path-queue.js'
@@ -48,13 +49,16 @@ export class WriterCore {
   readonly #groups = new WeakMap<FsLike, GroupCommit>()
 
   constructor(defaults: WriterOptions = {}) {
-    resolveWriteOptions(defaults)
+    resolveWriteOptions(defaults, {}, 'AtomicWriter')
     this.defaults = Object.freeze({ ...defaults })
   }
 
-  /** Starts a call: validates options against the writer's defaults and sets up its counters. @internal */
-  begin(options: unknown): CallContext {
-    const resolved = resolveWriteOptions(options, this.defaults)
+  /**
+   * Starts a call: validates options against the writer's defaults and sets up its counters. `api`
+   * names the call in the message about an option name it does not know. @internal
+   */
+  begin(options: unknown, api = 'writeFile'): CallContext {
+    const resolved = resolveWriteOptions(options, this.defaults, api)
     return { options: resolved, fs: resolved.fs ?? nodeFs(), ops: emptyOps(), started: performance.now() }
   }
 
@@ -184,6 +188,7 @@ export class WriterCore {
     const steps = protocol(abs, ctx)
     return this.serialize(abs, async () => {
       if (ctx.options.root !== undefined) await this.run(ctx, checkAccess(abs, ctx.options, access))
+      await this.run(ctx, refuseDirectoryForm(path, abs))
       const stats = this.stats(ctx, await this.holdingLock(abs, ctx, () => this.run(ctx, steps)))
       publish(channel, stats)
       return stats
@@ -203,6 +208,7 @@ export class WriterCore {
     const ctx = this.begin(options)
     const steps = protocol(abs, ctx)
     if (ctx.options.root !== undefined) this.runSync(ctx, checkAccess(abs, ctx.options, access))
+    this.runSync(ctx, refuseDirectoryForm(path, abs))
     const stats = this.stats(
       ctx,
       this.holdingLockSync(abs, ctx, () => this.runSync(ctx, steps)),

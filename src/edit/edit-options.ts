@@ -1,15 +1,13 @@
 import { invalidArgType, invalidArgValue } from '../errors.js'
+import { API_OPTIONS, defaultsOf, EDIT_SPEC, type OptionSpec } from '../option-spec.js'
 import { checkOptionsObject, type ResolvedWriteOptions, type WriteOptions } from '../options.js'
 import type { TextOptions } from './plan.js'
 import type { BomOption, EditOptions, EolOption } from './types.js'
 
-/** Defaults of the options only edits have. */
-export const EDIT_DEFAULTS = {
-  dryRun: false,
-  eol: 'preserve',
-  bom: 'preserve',
-  encoding: 'auto',
-} as const satisfies Required<Pick<EditOptions, 'dryRun' | 'eol' | 'bom' | 'encoding'>>
+/** Defaults of the options only edits have, read from their one declaration (`EDIT_SPEC`). */
+export const EDIT_DEFAULTS = defaultsOf(EDIT_SPEC) satisfies Required<
+  Pick<EditOptions, 'dryRun' | 'eol' | 'bom' | 'encoding'>
+>
 
 /** The options of one edit call after defaults and checks. */
 export interface ResolvedEditOptions extends TextOptions {
@@ -34,11 +32,21 @@ function oneOf<T extends string>(name: string, value: unknown, allowed: readonly
 
 /**
  * Separates and checks the options only edits have (`dryRun`, `eol`, `bom`, `encoding`, which may
- * be `'auto'`) from the write options, which the writer resolves. The write `encoding` is never
+ * be `'auto'`) from the write options, which the writer resolves; every option name is checked
+ * against `spec`, the declaration of the calling API (`api`). The write `encoding` is never
  * passed on: edits write bytes.
  */
-export function splitEditOptions(options: unknown): SplitEditOptions {
-  const { dryRun, eol, bom, encoding, ...write } = checkOptionsObject(options) as EditOptions
+export function splitEditOptions(
+  options: unknown,
+  api = 'multiEdit',
+  spec: OptionSpec = API_OPTIONS.multiEdit,
+): SplitEditOptions {
+  const { dryRun, eol, bom, encoding, ...write } = checkOptionsObject(
+    options,
+    'options',
+    spec,
+    api,
+  ) as EditOptions
   if (dryRun !== undefined && typeof dryRun !== 'boolean')
     throw invalidArgType('options.dryRun', 'a boolean', dryRun)
   if (

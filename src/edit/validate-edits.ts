@@ -1,3 +1,4 @@
+import { describe } from '../errors.js'
 import { EditError, editName, unchanged } from './edit-error.js'
 
 /** An edit after its shape was checked, with the strings as they are matched (LF endings, no leading BOM). */
@@ -35,13 +36,6 @@ function invalid(path: string, index: number | undefined, problem: string): Edit
     path,
     editIndex: index,
   })
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'an array'
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.slice(0, 40))}`
-  return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`
 }
 
 function checkKeys(edit: object, path: string, i: number): void {

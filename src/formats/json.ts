@@ -1,7 +1,9 @@
 import type { Source } from '../core/data.js'
+import { namingPath } from '../core/read.js'
 import { type WriteOutcome, writeProtocol } from '../core/write-protocol.js'
 import { invalidArgType, invalidArgValue, ParseError } from '../errors.js'
-import type { ResolvedWriteOptions, WriteOptions } from '../options.js'
+import { API_OPTIONS, defaultsOf, JSON_SPEC, type OptionSpec } from '../option-spec.js'
+import { checkOptionsObject, type ResolvedWriteOptions, type WriteOptions } from '../options.js'
 import type { Steps } from '../steps/op.js'
 import { ignoring, readFile } from '../steps/vocabulary.js'
 import { type Version, versionOf } from '../version.js'
@@ -52,17 +54,23 @@ export interface SerializeOptions {
 /** Above this estimated size, `stream: 'auto'` serializes incrementally. */
 export const AUTO_STREAM_BYTES = 8 * 1024 * 1024
 
-const JSON_DEFAULTS = { space: 2, stable: false, replacer: null, finalNewline: true, stream: 'auto' } as const
+const JSON_DEFAULTS = defaultsOf(JSON_SPEC)
 
-/** Splits JsonOptions into serialization options and the write options, validating the former. */
-export function splitJsonOptions(options: unknown): {
+/**
+ * Splits JsonOptions into serialization options and the write options, validating the former; every
+ * option name is checked against `spec`, the declaration of the calling API (`api`).
+ */
+export function splitJsonOptions(
+  options: unknown,
+  api = 'safeWriteJson',
+  spec: OptionSpec = API_OPTIONS.safeWriteJson,
+): {
   serialize: SerializeOptions
   stream: 'auto' | boolean
   write: WriteOptions
 } {
-  if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
-    throw invalidArgType('options', 'an object', options)
-  }
+  if (options === null) throw invalidArgType('options', 'an object', options)
+  checkOptionsObject(options, 'options', spec, api)
   const { space, stable, replacer, finalNewline, stream, ...write } = (options ?? {}) as JsonOptions
   if (space !== undefined && typeof space !== 'number' && typeof space !== 'string') {
     throw invalidArgType('options.space', 'a number or a string', space)
@@ -178,7 +186,8 @@ export interface ReadJsonOptions<T> {
 /** Reads and parses a JSON file with its version; `default` stands in for a missing file. */
 export function* readJsonSteps<T>(abs: string, options: ReadJsonOptions<T>): Steps<JsonRead<T>> {
   const hasDefault = 'default' in options
-  const bytes = hasDefault ? yield* ignoring(readFile(abs), ['ENOENT'], undefined) : yield* readFile(abs)
+  const read = namingPath(readFile(abs), abs)
+  const bytes = hasDefault ? yield* ignoring(read, ['ENOENT'], undefined) : yield* read
   if (bytes === undefined) return { value: options.default as T, version: null }
   return { value: parseJson(bytes.toString('utf8'), abs) as T, version: versionOf(bytes) }
 }

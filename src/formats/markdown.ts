@@ -1,6 +1,7 @@
 import { type WriteOutcome, writeProtocol } from '../core/write-protocol.js'
 import { invalidArgType, invalidArgValue } from '../errors.js'
-import type { ResolvedWriteOptions, WriteOptions } from '../options.js'
+import { API_OPTIONS, defaultsOf, type OptionSpec, TEXT_SPEC } from '../option-spec.js'
+import { checkOptionsObject, type ResolvedWriteOptions, type WriteOptions } from '../options.js'
 import type { Steps } from '../steps/op.js'
 import { ignoring, readFile } from '../steps/vocabulary.js'
 import { formatText } from './text.js'
@@ -32,25 +33,38 @@ export interface TextPolicy {
   bom: 'preserve' | 'add' | 'strip'
 }
 
+const TEXT_DEFAULTS = defaultsOf(TEXT_SPEC)
+
 function oneOf<T extends string>(name: string, value: unknown, allowed: readonly T[], fallback: T): T {
   if (value === undefined) return fallback
-  if (typeof value !== 'string') throw invalidArgType(name, `one of ${allowed.join(', ')}`, value)
-  if (!allowed.includes(value as T))
-    throw invalidArgValue(name, `one of ${allowed.join(', ')}`, value, 'type')
+  const expected = `one of ${allowed.map((a) => `'${a}'`).join(', ')}`
+  if (typeof value !== 'string') throw invalidArgType(name, expected, value)
+  if (!allowed.includes(value as T)) throw invalidArgValue(name, expected, value, 'type')
   return value as T
 }
 
-/** Splits TextOptions into the text policy and the write options, validating the former. */
-export function splitTextOptions(options: unknown): { policy: TextPolicy; write: WriteOptions } {
-  if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
-    throw invalidArgType('options', 'an object', options)
-  }
+/**
+ * Splits TextOptions into the text policy and the write options, validating the former; every
+ * option name is checked against `spec`, the declaration of the calling API (`api`).
+ */
+export function splitTextOptions(
+  options: unknown,
+  api = 'safeWriteMd',
+  spec: OptionSpec = API_OPTIONS.safeWriteMd,
+): { policy: TextPolicy; write: WriteOptions } {
+  if (options === null) throw invalidArgType('options', 'an object', options)
+  checkOptionsObject(options, 'options', spec, api)
   const { eol, finalNewline, bom, ...write } = (options ?? {}) as TextOptions
   return {
     policy: {
-      eol: oneOf('options.eol', eol, ['preserve', 'lf', 'crlf'], 'preserve'),
-      finalNewline: oneOf('options.finalNewline', finalNewline, ['preserve', 'ensure'], 'preserve'),
-      bom: oneOf('options.bom', bom, ['preserve', 'add', 'strip'], 'preserve'),
+      eol: oneOf('options.eol', eol, ['preserve', 'lf', 'crlf'], TEXT_DEFAULTS.eol),
+      finalNewline: oneOf(
+        'options.finalNewline',
+        finalNewline,
+        ['preserve', 'ensure'],
+        TEXT_DEFAULTS.finalNewline,
+      ),
+      bom: oneOf('options.bom', bom, ['preserve', 'add', 'strip'], TEXT_DEFAULTS.bom),
     },
     write,
   }

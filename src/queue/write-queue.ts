@@ -1,8 +1,11 @@
+import { refuseDirectoryFormSync } from '../core/file-target.js'
 import { toAbsolutePath } from '../core/paths.js'
 import { WriterCore } from '../core/writer-core.js'
 import { publish } from '../diagnostics.js'
 import { DurableWriteError, invalidArgType, invalidArgValue } from '../errors.js'
 import type { FsLike } from '../fs/fs-like.js'
+import { nodeFs } from '../fs/node-fs.js'
+import { API_OPTIONS } from '../option-spec.js'
 import { checkOptionsObject, type Durability } from '../options.js'
 import type { WriteStats } from '../stats.js'
 import { ExitFlush } from './exit-flush.js'
@@ -100,7 +103,12 @@ export class WriteQueue {
    * q.write('state.json', JSON.stringify(state)) // called on every change; few physical writes
    */
   constructor(options?: WriteQueueOptions) {
-    const o = checkOptionsObject(options) as WriteQueueOptions
+    const o = checkOptionsObject(
+      options,
+      'options',
+      API_OPTIONS.WriteQueue,
+      'WriteQueue',
+    ) as WriteQueueOptions
     const num = (name: string, v: unknown, min: number, integer = false) => {
       if (v === undefined) return undefined
       const kind = integer ? 'an integer' : 'a number'
@@ -121,7 +129,7 @@ export class WriteQueue {
     this.#slots = new Slots(num('concurrency', o.concurrency, 1, true) ?? 4)
     this.#durability = o.durability
     this.#fs = o.fs
-    writer.begin({ durability: o.durability, fs: o.fs })
+    writer.begin({ durability: o.durability, fs: o.fs }, 'WriteQueue')
   }
 
   /**
@@ -142,11 +150,17 @@ export class WriteQueue {
       abs = toAbsolutePath(path)
       if (typeof data !== 'string' && !(data instanceof Uint8Array))
         throw invalidArgType('data', 'a string or a Uint8Array', data)
-      const { priority } = checkOptionsObject(options) as QueueWriteOptions
+      const { priority } = checkOptionsObject(
+        options,
+        'options',
+        API_OPTIONS['queue.write'],
+        'queue.write',
+      ) as QueueWriteOptions
       if (priority !== undefined && priority !== 'high' && priority !== 'normal') {
         throw invalidArgValue('options.priority', "'high' or 'normal'", priority, 'type')
       }
       high = priority === 'high'
+      refuseDirectoryFormSync(path, abs, this.#fs ?? this.#writer.defaults.fs ?? nodeFs())
     } catch (err) {
       return Promise.reject(err)
     }

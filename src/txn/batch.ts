@@ -1,10 +1,14 @@
 import { collect, type Data, toSource } from '../core/data.js'
+import { refuseDirectoryFormSync } from '../core/file-target.js'
 import { toAbsolutePath } from '../core/paths.js'
 import type { WriterCore } from '../core/writer-core.js'
 import { publish } from '../diagnostics.js'
-import { BatchPartialError, invalidArgType } from '../errors.js'
+import { argumentError, BatchPartialError, invalidArgType } from '../errors.js'
+import { nodeFs } from '../fs/node-fs.js'
+import { API_OPTIONS, BATCH_ENTRY_SPEC } from '../option-spec.js'
 import { checkOptionsObject, resolveWriteOptions, type WriteOptions } from '../options.js'
 import { addOps, emptyOps, type OpCounts, type WriteStats } from '../stats.js'
+import { checkOptionNames } from '../unknown-options.js'
 import type { TxItem } from './commit.js'
 import { commitItems, splitTxOptions, type TxOptions } from './run-transaction.js'
 
@@ -35,12 +39,30 @@ export interface BatchStats {
   atomic: boolean
 }
 
-function checkEntries(entries: unknown): BatchEntry[] {
+/**
+ * Checks the entries before anything is touched: each an object `{ path, data, options? }` with no
+ * other key, its options write options (over `base`, the batch's), and no two naming the same file
+ * (compared as absolute paths).
+ */
+function checkEntries(entries: unknown, base: WriteOptions): BatchEntry[] {
   if (!Array.isArray(entries))
     throw invalidArgType('entries', 'an array of { path, data, options? }', entries)
+  const seen = new Map<string, number>()
   entries.forEach((e, i) => {
-    if (typeof e !== 'object' || e === null)
+    if (typeof e !== 'object' || e === null || Array.isArray(e))
       throw invalidArgType(`entries[${i}]`, 'an object { path, data, options? }', e)
+    checkOptionNames(e, BATCH_ENTRY_SPEC, `entries[${i}]`, 'batchWrite')
+    const abs = toAbsolutePath((e as BatchEntry).path, `entries[${i}].path`)
+    const o = resolveWriteOptions((e as BatchEntry).options, base, 'batchWrite', `entries[${i}].options`)
+    refuseDirectoryFormSync((e as BatchEntry).path, abs, o.fs ?? nodeFs())
+    const first = seen.get(abs)
+    if (first !== undefined) {
+      throw argumentError(
+        'ERR_INVALID_ARG_VALUE',
+        `\`entries[${first}]\` and \`entries[${i}]\` both write ${abs}; a batch writes each file once. Merge them into one entry; nothing was written.`,
+      )
+    }
+    seen.set(abs, i)
   })
   return entries as BatchEntry[]
 }
@@ -50,12 +72,12 @@ async function atomicBatch(
   entries: BatchEntry[],
   options: BatchOptions | undefined,
 ): Promise<BatchStats> {
-  const tx = splitTxOptions(options)
-  const ctx = writer.begin(tx.write)
+  const tx = splitTxOptions(options, 'batchWrite', API_OPTIONS.batchWrite)
+  const ctx = writer.begin(tx.write, 'batchWrite')
   const base = { ...writer.defaults, ...tx.write }
   const prepared = entries.map((e, i) => {
     const abs = toAbsolutePath(e.path, `entries[${i}].path`)
-    const o = resolveWriteOptions(e.options, base)
+    const o = resolveWriteOptions(e.options, base, 'batchWrite', `entries[${i}].options`)
     return { abs, o, source: toSource(e.data, o.encoding) }
   })
   const items: TxItem[] = []
@@ -79,7 +101,7 @@ async function independentBatch(
   options: BatchOptions | undefined,
 ): Promise<BatchStats> {
   const started = performance.now()
-  const tx = splitTxOptions(options)
+  const tx = splitTxOptions(options, 'batchWrite', API_OPTIONS.batchWrite)
   const results: PromiseSettledResult<WriteStats>[] = new Array(entries.length)
   let next = 0
   const worker = async () => {
@@ -126,10 +148,16 @@ export async function batchWrite(
   entries: BatchEntry[],
   options?: BatchOptions,
 ): Promise<BatchStats> {
-  const list = checkEntries(entries)
-  const { atomic } = checkOptionsObject(options) as BatchOptions
+  const { atomic } = checkOptionsObject(
+    options,
+    'options',
+    API_OPTIONS.batchWrite,
+    'batchWrite',
+  ) as BatchOptions
   if (atomic !== undefined && typeof atomic !== 'boolean')
     throw invalidArgType('options.atomic', 'a boolean', atomic)
   const { atomic: _drop, ...rest } = (options ?? {}) as BatchOptions
+  const tx = splitTxOptions(rest, 'batchWrite', API_OPTIONS.batchWrite)
+  const list = checkEntries(entries, { ...writer.defaults, ...tx.write })
   return atomic === false ? independentBatch(writer, list, rest) : atomicBatch(writer, list, rest)
 }

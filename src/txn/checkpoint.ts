@@ -12,7 +12,8 @@ import { checkRoot } from '../core/resolve-target.js'
 import { writeProtocol } from '../core/write-protocol.js'
 import type { WriterCore } from '../core/writer-core.js'
 import { invalidArgType } from '../errors.js'
-import { resolveWriteOptions } from '../options.js'
+import { API_OPTIONS } from '../option-spec.js'
+import { checkOptionsObject, resolveWriteOptions } from '../options.js'
 import type { Steps } from '../steps/op.js'
 import {
   call,
@@ -110,9 +111,12 @@ export async function createCheckpoint(
 ): Promise<Checkpoint> {
   if (!Array.isArray(paths) || paths.length === 0)
     throw invalidArgType('paths', 'a non-empty array of paths', paths)
+  const { dir: dirOption } = checkOptionsObject(options, 'options', API_OPTIONS.checkpoint, 'checkpoint') as {
+    dir?: string | URL
+  }
   const abs = [...new Set(paths.map((p, i) => toAbsolutePath(p, `paths[${i}]`)))]
   const id = `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`
-  const place = placeOf(abs, options?.dir, id)
+  const place = placeOf(abs, dirOption, id)
   const dir = join(place.base, ...place.owned)
   const ctx = writer.begin(undefined)
   const { root } = ctx.options
@@ -155,7 +159,8 @@ export async function createCheckpoint(
             if (e.copy === null) tx.remove(e.path)
             else
               tx.writeFile(e.path, await writer.run(writer.begin(undefined), readCopy(place, dir, e.copy)), {
-                mode: e.mode ?? undefined,
+                // Special bits are never set by a write: the restored file gets the permission bits.
+                mode: e.mode === null ? undefined : e.mode & 0o777,
               })
           }
         },

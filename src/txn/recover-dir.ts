@@ -7,6 +7,7 @@ import { foreignError } from '../core/trusted-owner.js'
 import type { WriterCore } from '../core/writer-core.js'
 import { publish } from '../diagnostics.js'
 import type { FsLike } from '../fs/fs-like.js'
+import { API_OPTIONS } from '../option-spec.js'
 import { checkOptionsObject } from '../options.js'
 import type { Steps } from '../steps/op.js'
 import { callUser, ignoring, lstat, readdir, rmdir } from '../steps/vocabulary.js'
@@ -126,12 +127,12 @@ export async function recoverDir(
   options?: RecoverOptions,
 ): Promise<RecoveryReport> {
   const abs = toAbsolutePath(dir, 'dir')
-  const o = checkOptionsObject(options) as RecoverOptions
+  const o = checkOptionsObject(options, 'options', API_OPTIONS.recover, 'recover') as RecoverOptions
   const rootOption = o.root ?? writer.defaults.root
   const root = rootOption === undefined ? undefined : toAbsolutePath(rootOption, 'options.root')
   const journalDir =
     o.journalDir === undefined ? undefined : toAbsolutePath(o.journalDir, 'options.journalDir')
-  const ctx = writer.begin(o.fs === undefined ? undefined : { fs: o.fs })
+  const ctx = writer.begin(o.fs === undefined ? undefined : { fs: o.fs }, 'recover')
   const report = emptyReport()
   if (root !== undefined) {
     await writer.run(ctx, checkRoot(abs, root))

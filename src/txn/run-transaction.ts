@@ -8,6 +8,7 @@ import { foreignError } from '../core/trusted-owner.js'
 import type { CallContext, WriterCore } from '../core/writer-core.js'
 import { publish } from '../diagnostics.js'
 import { hasCode, invalidArgType, invalidArgValue, throwIfAborted } from '../errors.js'
+import { API_OPTIONS, type OptionSpec } from '../option-spec.js'
 import { checkOptionsObject, type WriteOptions } from '../options.js'
 import { emptyOps, type OpCounts, type WriteStats } from '../stats.js'
 import type { Steps } from '../steps/op.js'
@@ -53,20 +54,32 @@ export function defaultConcurrency(): number {
   return Number.isInteger(n) && n > 0 ? n : 4
 }
 
-/** Splits TxOptions into the transaction's own options and the per-file write defaults. */
-export function splitTxOptions(options: unknown): {
+/**
+ * Splits TxOptions into the transaction's own options and the per-file write defaults; every option
+ * name is checked against `spec`, the declaration of the calling API (`api`).
+ */
+export function splitTxOptions(
+  options: unknown,
+  api = 'writeTransaction',
+  spec: OptionSpec = API_OPTIONS.writeTransaction,
+): {
   journalDir: string | undefined
   concurrency: number
   lock: LockOptions | undefined
   write: WriteOptions
 } {
-  const { journalDir, concurrency, lock, ...write } = checkOptionsObject(options) as TxOptions
+  const { journalDir, concurrency, lock, ...write } = checkOptionsObject(
+    options,
+    'options',
+    spec,
+    api,
+  ) as TxOptions
   if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) {
     throw typeof concurrency === 'number'
       ? invalidArgValue('options.concurrency', 'an integer >= 1', concurrency)
       : invalidArgType('options.concurrency', 'an integer >= 1', concurrency)
   }
-  if (lock !== undefined) resolveLockOptions(lock, 'options.lock')
+  if (lock !== undefined) resolveLockOptions(lock, 'options.lock', api)
   return {
     journalDir: journalDir === undefined ? undefined : toAbsolutePath(journalDir, 'options.journalDir'),
     concurrency: concurrency ?? defaultConcurrency(),
@@ -204,7 +217,7 @@ export async function runTransaction<T>(
 ): Promise<TxStats & { result: T }> {
   if (typeof fn !== 'function') throw invalidArgType('fn', 'a function', fn)
   const tx = splitTxOptions(options)
-  const ctx = writer.begin(tx.write)
+  const ctx = writer.begin(tx.write, 'writeTransaction')
   throwIfAborted(ctx.options.signal)
   const transaction = new Transaction({ ...writer.defaults, ...tx.write }, ctx.fs)
   const result = await fn(transaction)

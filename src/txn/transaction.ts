@@ -1,4 +1,5 @@
 import { collect, type Data, toSource } from '../core/data.js'
+import { refuseDirectoryFormSync } from '../core/file-target.js'
 import { toAbsolutePath } from '../core/paths.js'
 import { checkRoot } from '../core/resolve-target.js'
 import { splitEditOptions } from '../edit/edit-options.js'
@@ -10,6 +11,7 @@ import { type JsonOptions, jsonSource, splitJsonOptions } from '../formats/json.
 import { needsPrevious, splitTextOptions, type TextOptions, type TextPolicy } from '../formats/markdown.js'
 import { formatText } from '../formats/text.js'
 import type { FsLike } from '../fs/fs-like.js'
+import { API_OPTIONS } from '../option-spec.js'
 import {
   checkOptionsObject,
   type ResolvedWriteOptions,
@@ -50,14 +52,17 @@ export class Transaction {
     this.#fs = fs
   }
 
-  #options(options: unknown): ResolvedWriteOptions {
-    return resolveWriteOptions(options, this.#base)
+  /** The options of one staged change; its path, as given, must not end with a slash. */
+  #options(options: unknown, api: string, path: unknown, abs: string): ResolvedWriteOptions {
+    const o = resolveWriteOptions(options, this.#base, api)
+    refuseDirectoryFormSync(path, abs, this.#fs)
+    return o
   }
 
   /** Stages new content for `path` (any Data form; streams are read at commit). */
   writeFile(path: string | URL, data: Data, options?: WriteOptions): void {
     const abs = toAbsolutePath(path)
-    const o = this.#options(options)
+    const o = this.#options(options, 'tx.writeFile', path, abs)
     const source = toSource(data, o.encoding)
     this.#staged.set(
       abs,
@@ -70,13 +75,10 @@ export class Transaction {
   /** Stages `value` as JSON (serialized now: a value that cannot be serialized throws ERR_SERIALIZE here). */
   writeJson(path: string | URL, value: unknown, options?: JsonOptions): void {
     const abs = toAbsolutePath(path)
-    const json = splitJsonOptions(options)
+    const json = splitJsonOptions(options, 'tx.writeJson')
+    const o = this.#options(json.write, 'tx.writeJson', path, abs)
     const source = jsonSource(value, json.serialize, false, abs)
-    this.#staged.set(abs, {
-      kind: 'bytes',
-      bytes: (source as { bytes: Uint8Array }).bytes,
-      options: this.#options(json.write),
-    })
+    this.#staged.set(abs, { kind: 'bytes', bytes: (source as { bytes: Uint8Array }).bytes, options: o })
   }
 
   /**
@@ -87,8 +89,8 @@ export class Transaction {
   writeMd(path: string | URL, text: string, options?: TextOptions): void {
     const abs = toAbsolutePath(path)
     if (typeof text !== 'string') throw invalidArgType('text', 'a string', text)
-    const { policy, write } = splitTextOptions(options)
-    const o = this.#options(write)
+    const { policy, write } = splitTextOptions(options, 'tx.writeMd')
+    const o = this.#options(write, 'tx.writeMd', path, abs)
     const prev = this.#staged.get(abs)
     if (prev?.kind === 'remove' || prev?.kind === 'bytes' || !needsPrevious(policy)) {
       const previous = prev?.kind === 'bytes' ? Buffer.from(prev.bytes).toString(o.encoding) : undefined
@@ -103,9 +105,9 @@ export class Transaction {
   /** Applies `edits` (multiEdit semantics) to the content this transaction sees for `path`. */
   async edit(path: string | URL, edits: readonly Edit[], options?: EditOptions): Promise<void> {
     const abs = toAbsolutePath(path)
-    const split = splitEditOptions(options)
+    const split = splitEditOptions(options, 'tx.edit')
+    const o = this.#options(split.write, 'tx.edit', path, abs)
     const checked = checkEdits(edits, abs)
-    const o = this.#options(split.write)
     const current = await this.#bytes(abs, o.root)
     const plan = planEdits(current, checked, split.edit, abs)
     this.#staged.set(abs, { kind: 'bytes', bytes: plan.bytes, options: o })
@@ -114,7 +116,7 @@ export class Transaction {
   /** Stages the removal of `path` (a missing file is fine). */
   remove(path: string | URL, options?: WriteOptions): void {
     const abs = toAbsolutePath(path)
-    this.#staged.set(abs, { kind: 'remove', options: this.#options(options) })
+    this.#staged.set(abs, { kind: 'remove', options: this.#options(options, 'tx.remove', path, abs) })
   }
 
   /** What this transaction sees at `path`: staged content, else the disk; `undefined` when absent or removed. */
@@ -123,7 +125,9 @@ export class Transaction {
     options?: { encoding?: BufferEncoding },
   ): Promise<string | Buffer | undefined> {
     const abs = toAbsolutePath(path)
-    const { encoding } = checkOptionsObject(options) as { encoding?: BufferEncoding }
+    const { encoding } = checkOptionsObject(options, 'options', API_OPTIONS['tx.read'], 'tx.read') as {
+      encoding?: BufferEncoding
+    }
     if (encoding !== undefined && !Buffer.isEncoding(encoding)) {
       throw invalidArgValue('options.encoding', 'a Buffer encoding', encoding, 'type')
     }

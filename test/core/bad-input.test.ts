@@ -1,4 +1,4 @@
-import { chmodSync, writeFileSync as fsWriteFileSync, mkdirSync } from 'node:fs'
+import { chmodSync, writeFileSync as fsWriteFileSync, mkdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { DurableWriteError } from '../../src/index.js'
@@ -55,6 +55,13 @@ const argumentCases: Case[] = [
   ['mode -1', (f) => [f, 'x', { mode: -1 }], RangeError, VALUE, '`options.mode`'],
   ['mode 0o10000', (f) => [f, 'x', { mode: 0o10000 }], RangeError, VALUE, '`options.mode`'],
   ['mode 1.5', (f) => [f, 'x', { mode: 1.5 }], RangeError, VALUE, '`options.mode`'],
+  ['mode 0o4755 (setuid)', (f) => [f, 'x', { mode: 0o4755 }], RangeError, VALUE, '`options.mode`'],
+  ['mode 0o2755 (setgid)', (f) => [f, 'x', { mode: 0o2755 }], RangeError, VALUE, '`options.mode`'],
+  ['mode 0o1777 (sticky)', (f) => [f, 'x', { mode: 0o1777 }], RangeError, VALUE, '`options.mode`'],
+  ['mode 0o7777', (f) => [f, 'x', { mode: 0o7777 }], RangeError, VALUE, '`options.mode`'],
+  ["ifMatch 'abc'", (f) => [f, 'x', { ifMatch: 'abc' }], TypeError, VALUE, '`options.ifMatch`'],
+  ["ifMatch 'sha256:' alone", (f) => [f, 'x', { ifMatch: 'sha256:' }], TypeError, VALUE, '`options.ifMatch`'],
+  ['an unknown option', (f) => [f, 'x', { lokc: true }], TypeError, VALUE, '`lokc`'],
   ["mode '644'", (f) => [f, 'x', { mode: '644' }], TypeError, TYPE, '`options.mode`'],
   ["encoding 'nope'", (f) => [f, 'x', { encoding: 'nope' }], TypeError, VALUE, '`options.encoding`'],
   ["mkdirs 'yes'", (f) => [f, 'x', { mkdirs: 'yes' }], TypeError, TYPE, '`options.mkdirs`'],
@@ -97,6 +104,45 @@ describe.each(apis)('$name: argument errors', (api) => {
   })
 })
 
+describe.each(apis)('$name: validate', (api) => {
+  it.each([
+    ['returning false', () => false],
+    ['resolving to false', async () => false],
+  ])('%s rejects with ERR_VALIDATION like a throw, writing nothing', async (label, validate) => {
+    if (api.sync && label === 'resolving to false') return
+    const { dir, file } = fixture()
+    const err = await failsCleanly(api, dir, () => api.call(file, 'new', { validate }))
+    expect(err).toBeInstanceOf(DurableWriteError)
+    expect(err.code).toBe('ERR_VALIDATION')
+    expect(err.path).toBe(file)
+    expect(err.message).toContain(file)
+    expect(err.message).toMatch(/\.$/)
+  })
+
+  it('accepts a validator returning true or nothing', async () => {
+    const { file } = fixture()
+    await api.write(file, 'a', { validate: () => true })
+    await api.write(file, 'b', { validate: () => undefined })
+    expect((await api.read(file, { encoding: 'utf8' })).content).toBe('b')
+  })
+})
+
+describe.each(apis)('$name: mode', (api) => {
+  it.each([0o000, 0o600, 0o777])('accepts 0o%s', async (mode) => {
+    const { file } = fixture()
+    await api.write(file, 'x', { mode })
+    expect(statSync(file).mode & 0o7777).toBe(mode)
+  })
+
+  it('keeps special bits inherited from the existing file when mode is omitted', async () => {
+    const { file } = fixture()
+    chmodSync(file, 0o1644)
+    if ((statSync(file).mode & 0o7777) !== 0o1644) return // the file system does not keep the sticky bit
+    await api.write(file, 'x')
+    expect(statSync(file).mode & 0o7777).toBe(0o1644)
+  })
+})
+
 describe('writeFileSync: async sources', () => {
   const api = apis.find((a) => a.sync)!
   it('rejects an async iterable with ERR_INVALID_ARG_TYPE, writing nothing', async () => {
@@ -108,6 +154,8 @@ describe('writeFileSync: async sources', () => {
     expect(err).toBeInstanceOf(TypeError)
     expect(err.code).toBe(TYPE)
     expect(err.message).toContain('`data`')
+    expect(err.message).toContain('AsyncGenerator')
+    expect(err.message).not.toContain('instance of .')
   })
 })
 
@@ -120,6 +168,16 @@ describe.each(apis)('$name: system errors', (api) => {
     expect(err.code).toBe('EISDIR')
     expect(err.path).toBe(target)
     expect(err.message).toContain(target)
+  })
+
+  it('with mkdirs: false, fails with ENOENT naming the target, not the hidden temp', async () => {
+    const { dir } = fixture()
+    const target = join(dir, 'missing', 'child.txt')
+    const err = await failsCleanly(api, dir, () => api.call(target, 'x', { mkdirs: false }))
+    expect(err.code).toBe('ENOENT')
+    expect(err.path).toBe(target)
+    expect(err.message).toContain(target)
+    expect(err.message).not.toContain('.dwtmp')
   })
 
   it('fails with ENOTDIR when a parent is a regular file', async () => {

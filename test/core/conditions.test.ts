@@ -62,12 +62,23 @@ describe.each(apis)('$name: ifMatch', (api) => {
     expect(snapshot(dir)).toEqual({})
   })
 
-  it('treats a version token that is not one of ours as a mismatch', async () => {
+  it('treats a well-formed version of other content as a mismatch', async () => {
+    const dir = tempDir()
+    const file = join(dir, 'cas.txt')
+    fsWriteFileSync(file, 'v1')
+    const err = await failureOf(api, () => api.call(file, 'v2', { ifMatch: `sha256:${'A'.repeat(43)}` }))
+    expect(err.code).toBe('ERR_CONFLICT')
+    expect(readFileSync(file, 'utf8')).toBe('v1')
+  })
+
+  it('refuses a string that is not a version token as an argument error, not a conflict', async () => {
     const dir = tempDir()
     const file = join(dir, 'cas.txt')
     fsWriteFileSync(file, 'v1')
     const err = await failureOf(api, () => api.call(file, 'v2', { ifMatch: 'not-a-version' }))
-    expect(err.code).toBe('ERR_CONFLICT')
+    expect(err).toBeInstanceOf(TypeError)
+    expect(err.code).toBe('ERR_INVALID_ARG_VALUE')
+    expect(err.message).toContain('`options.ifMatch`')
     expect(readFileSync(file, 'utf8')).toBe('v1')
   })
 })

@@ -1,6 +1,7 @@
 import { writeFileSync as fsWriteFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { lockedOptions } from '../../src/call-options.js'
 import { update, updateJson, withLock } from '../../src/index.js'
 import { apis, type CaughtError, errorOf, failureOf } from '../core/write-api.js'
 import { snapshot, tempDir } from '../helpers/tmp.js'
@@ -155,5 +156,64 @@ describe('withLock with options that are not an object', () => {
     const err = await rejectsCleanly(dir, () => withLock(file, async () => 1, 5 as never))
     expect(err).toBeInstanceOf(TypeError)
     expect(err.code).toBe('ERR_INVALID_ARG_TYPE')
+  })
+})
+
+describe('withLock with an aborted signal', () => {
+  it('fails with ABORT_ERR without calling fn or creating a lock', async () => {
+    const { dir, file } = fixture()
+    const before = snapshot(dir)
+    const controller = new AbortController()
+    controller.abort(new Error('stop'))
+    let called = false
+    const err = await rejectsCleanly(dir, () =>
+      withLock(
+        file,
+        () => {
+          called = true
+        },
+        { signal: controller.signal },
+      ),
+    )
+    expect(err.code).toBe('ABORT_ERR')
+    expect(err.path).toBe(file)
+    expect(err.message).toContain(file)
+    expect(called).toBe(false)
+    expect(snapshot(dir)).toEqual(before)
+  })
+
+  it('runs fn when the signal is not aborted', async () => {
+    const { file } = fixture()
+    await expect(withLock(file, () => 'ran', { signal: new AbortController().signal })).resolves.toBe('ran')
+  })
+
+  it('refuses a signal that is not an AbortSignal', async () => {
+    const { dir, file } = fixture()
+    const err = await rejectsCleanly(dir, () => withLock(file, () => 1, { signal: {} as AbortSignal }))
+    expect(err.code).toBe('ERR_INVALID_ARG_TYPE')
+    expect(err.message).toContain('`options.signal`')
+  })
+})
+
+describe('update and updateJson lock options', () => {
+  it('take the lock options at the top level, over those under lock', () => {
+    expect(lockedOptions({ retries: 0 }).lock).toEqual({ retries: 0 })
+    expect(lockedOptions({ lock: { stale: 5000, retries: 3 }, retries: 0 }).lock).toEqual({
+      stale: 5000,
+      retries: 0,
+    })
+    expect(lockedOptions({}).lock).toBe(true)
+    expect(lockedOptions({ retries: 0 })).not.toHaveProperty('retries')
+  })
+
+  it.each([
+    ['update', (file: string) => update(file, () => 'x', { lock: false })],
+    ['updateJson', (file: string) => updateJson(file, () => ({}), { lock: false })],
+  ])('%s refuses lock: false instead of locking anyway', async (_name, call) => {
+    const { dir, file } = fixture()
+    const err = await rejectsCleanly(dir, () => call(file))
+    expect(err).toBeInstanceOf(TypeError)
+    expect(err.code).toBe('ERR_INVALID_ARG_VALUE')
+    expect(err.message).toContain('`options.lock`')
   })
 })

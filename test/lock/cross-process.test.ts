@@ -1,7 +1,15 @@
 import { existsSync, writeFileSync as fsWriteFileSync, mkdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { ConflictError, LockedError, update, versionOf, withLock, writeFileSync } from '../../src/index.js'
+import {
+  ConflictError,
+  LockedError,
+  update,
+  updateJson,
+  versionOf,
+  withLock,
+  writeFileSync,
+} from '../../src/index.js'
 import { apis, errorOf, failureOf } from '../core/write-api.js'
 import { ensureBuilt, startChild, succeeded } from '../helpers/children.js'
 import { snapshot, tempDir, tempFilesIn } from '../helpers/tmp.js'
@@ -59,6 +67,23 @@ describe('a lock held by another process', () => {
     expect(existsSync(`${file}.lock`)).toBe(false)
     await expect(withLock(file, async () => 'mine now', { retries: 0 })).resolves.toBe('mine now')
   })
+
+  it.each([
+    ['update', (file: string) => update(file, (t = '') => `${t}x`, { retries: 0 })],
+    ['updateJson', (file: string) => updateJson(file, () => ({ n: 1 }), { retries: 0 })],
+  ] as const)(
+    'makes %s with the top-level lock option retries: 0 fail with ERR_LOCKED',
+    async (_name, call) => {
+      const { dir, file } = existing('{}')
+      const holder = await lockHolder(file)
+      const before = snapshot(dir)
+      const err = await errorOf(() => call(file))
+      expect(err.code).toBe('ERR_LOCKED')
+      expect(snapshot(dir)).toEqual(before)
+      holder.send('release')
+      await succeeded(holder)
+    },
+  )
 
   it.each(apis)('makes $name with lock { retries: 0 } fail with ERR_LOCKED, writing nothing', async (api) => {
     const { dir, file } = existing('old')

@@ -164,13 +164,14 @@ describe('batchWrite atomic: false', () => {
   it('reports every failure, in entry order, after attempting every entry', async () => {
     const dir = tempDir()
     nodeWriteFileSync(join(dir, 'x'), 'x1')
+    nodeWriteFileSync(join(dir, 'z'), 'z1')
     const writer = new AtomicWriter()
     const err = await errorOf(() =>
       writer.batchWrite(
         [
           { path: join(dir, 'x'), data: 'x2', options: { ifMatch: versionOf('nope') } },
           { path: join(dir, 'y'), data: 'y' },
-          { path: join(dir, 'x'), data: 'x3', options: { ifNoneMatch: '*' } },
+          { path: join(dir, 'z'), data: 'z2', options: { ifNoneMatch: '*' } },
         ],
         { atomic: false, concurrency: 1 },
       ),
@@ -183,5 +184,6 @@ describe('batchWrite atomic: false', () => {
       )
     expect(read(join(dir, 'x'))).toBe('x1')
     expect(read(join(dir, 'y'))).toBe('y')
+    expect(read(join(dir, 'z'))).toBe('z1')
   })
 })

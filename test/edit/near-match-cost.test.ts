@@ -16,20 +16,28 @@ function stepsOf(text: string, old: string): number {
 const PER_CHAR = 12
 
 const MB = 1 << 20
-const old200 = 'const value = computeSomething(alpha, beta, gamma) // a comment that makes it long enough '.repeat(
-  3,
-).slice(0, 200)
+const old200 = 'const value = computeSomething(alpha, beta, gamma) // a comment that makes it long enough '
+  .repeat(3)
+  .slice(0, 200)
 
 const pathological: [string, string, string][] = [
-  ['blank lines with \\r\\r\\n breaks and an absent blank-line oldString', '\r\n'.repeat(46), `${'\n'.repeat(32)}x`],
+  [
+    'blank lines with \\r\\r\\n breaks and an absent blank-line oldString',
+    '\r\n'.repeat(46),
+    `${'\n'.repeat(32)}x`,
+  ],
   ['200 000 spaces and an indented oldString', ' '.repeat(200_000), '\tx'],
   ['200 000 spaces and a two-line indented oldString', ' '.repeat(200_000), ' a \n b '],
   ['2 MiB of newlines and a 200-character oldString', '\n'.repeat(2 * MB), old200],
   ['one 2 MiB line and a 200-character oldString', 'ab'.repeat(MB), old200],
-  ['one 2 MiB line of the oldString almost repeated', `${'abcd'.repeat(49)}abc!`.repeat(10_000), 'abcd'.repeat(50)],
+  [
+    'one 2 MiB line of the oldString almost repeated',
+    `${'abcd'.repeat(49)}abc!`.repeat(10_000),
+    'abcd'.repeat(50),
+  ],
   ['a periodic text and a periodic oldString', 'a'.repeat(MB), `${'a'.repeat(5000)}b`],
   ['2 MiB of curly quotes, dashes and ellipses', '“—…’'.repeat(MB / 4), '"-...\'x'],
-  ['2 MiB of decomposed accents', 'e\u0301'.repeat(MB), 'é'.repeat(100) + 'x'],
+  ['2 MiB of decomposed accents', 'e\u0301'.repeat(MB), `${'é'.repeat(100)}x`],
   ['2 MiB of NBSP-separated words', 'word\u00a0'.repeat(MB / 5), 'word word wort'],
   ['numbered lines against 2 MiB of numbers', '1\t\n'.repeat(MB / 3), '1\tx\n2\ty\n3\tz'],
   ['elided lines against a file of the parts repeated', 'a\nb\n'.repeat(MB / 4), 'a\n...\nb\n...\nc'],
@@ -72,7 +80,9 @@ describe.each(apis)('$name: bounded near-match search', (api) => {
     writeFileSync(file, '\r\r\n'.repeat(46))
     const before = snapshot(dir)
     const start = searchWork.steps
-    const err = await failureOf(api, () => api.call(file, [{ oldString: `${'\n'.repeat(32)}x`, newString: 'y' }]))
+    const err = await failureOf(api, () =>
+      api.call(file, [{ oldString: `${'\n'.repeat(32)}x`, newString: 'y' }]),
+    )
     expect(err.code).toBe('ERR_EDIT_NOT_FOUND')
     expect(searchWork.steps - start).toBeLessThan(PER_CHAR * 200)
     expect(snapshot(dir)).toEqual(before)

@@ -15,6 +15,8 @@ export type Difference =
   | 'ellipsis'
   | 'invisible'
   | 'final-newline'
+  | 'line-numbers'
+  | 'elided-lines'
   | 'other'
 
 /** One place where the file's text and oldString differ. */
@@ -193,7 +195,7 @@ function spell(text: string): string {
   const same = cps.every((c) => c === cps[0])
   const name = NAMES.get(cps[0]!.codePointAt(0)!)
   if (name && same) {
-    const count = cps.length > 1 ? `${cps.length} × ${name.replace(/^an? /, '')}` : name
+    const count = cps.length > 1 ? `${cps.length} ${name.replace(/^an? /, '')}s` : name
     return `${count} ${escaped(text)}`
   }
   return escaped(text)
@@ -276,10 +278,23 @@ function detail(kind: Difference, all: readonly Found[], analysis: Analysis): st
     }
     case 'ellipsis':
       return `ellipsis: line ${f.line} of the file has ${escaped(f.file)} where oldString has ${escaped(f.old)}${more(all.length)}`
-    case 'invisible':
-      return `invisible characters: line ${f.line} of the file has ${escaped(f.file)} where oldString has ${escaped(f.old)}${more(all.length)}`
+    case 'invisible': {
+      const extra = (a: string, b: string) =>
+        [...a.replace(/[^\ufeff\u200b-\u200d\u2060\u00ad]/g, '')].filter((c) => !b.includes(c))
+      const inFile = extra(f.file, f.old)
+      const inOld = extra(f.old, f.file)
+      const what = inFile.length > 0 ? inFile : inOld
+      const names = [...new Set(what)].map(spell).join(', ')
+      const side = inFile.length > 0 ? 'the file has' : 'oldString has'
+      const other = inFile.length > 0 ? 'oldString lacks' : 'the file lacks'
+      return `invisible characters: at line ${f.line} ${side} ${names} that ${other}, next to ${escaped(f.file.replace(INVISIBLE, ''))}${more(all.length)}`
+    }
     case 'final-newline':
       return `final newline: the file ends at line ${f.line} without a line break, but oldString ends with ${escaped(f.old)}; drop it`
+    case 'line-numbers':
+      return 'line-number prefixes copied from a read'
+    case 'elided-lines':
+      return 'lines elided with `...`'
     case 'other':
       return `line ${f.line} of the file has ${escaped(f.file)} where oldString has ${escaped(f.old)}${more(all.length)}`
   }

@@ -110,30 +110,36 @@ function numbered(text: string, old: string): NearMatchReport | undefined {
   const line = linesAt(text, [r.start])[0]!
   const rest = hintFor(analyze(found, stripped.text, line), line)
   const hint = `oldString starts its lines with line numbers copied from a read (${escaped(stripped.prefix)} on its first line): they are not in the file. Remove them; the text at line ${line} is nearMatch.text.${rest ? ` ${rest}` : ''}`
-  return report(text, r, similarity(found, old), hint, [])
+  return report(text, r, similarity(found, old), hint, ['line-numbers'])
 }
 
 function elided(text: string, old: string): NearMatchReport | undefined {
   const split = elisions(old)
   if (!split) return undefined
-  let from = 0
-  let first: Region | undefined
-  let end = 0
+  const found: Region[] = []
   for (const part of split.parts) {
     if (loose(part).trim() === '') continue
-    const r = firstLoose(text, part, from)
+    const r = firstLoose(text, part, found[found.length - 1]?.end ?? 0)
     if (!r) return undefined
-    first ??= r
-    end = r.end
-    from = r.end
+    found.push(r)
   }
-  if (!first) return undefined
-  const r = { start: first.start, end }
-  const found = text.slice(r.start, r.end)
-  const line = linesAt(text, [r.start])[0]!
+  if (found.length === 0) return undefined
+  const r = { start: found[0]!.start, end: found[found.length - 1]!.end }
+  const bounds = linesAt(
+    text,
+    found.flatMap((p) => [p.start, p.end]),
+  )
+  const omitted: string[] = []
+  for (let i = 1; i < found.length; i++) {
+    const from = bounds[2 * i - 1]! + 1
+    const to = bounds[2 * i]! - 1
+    if (to >= from) omitted.push(to > from ? `${from}–${to}` : `${from}`)
+  }
+  const line = bounds[0]!
   const which = split.lines.length > 1 ? `lines ${split.lines.join(', ')}` : `line ${split.lines[0]}`
-  const hint = `oldString ${which} only ${split.lines.length > 1 ? 'stand' : 'stands'} for omitted text (\`...\`), which the file does not have: oldString must spell out every line it replaces. The text from line ${line} of the file that the parts around the omission match is nearMatch.text; copy it whole.`
-  return report(text, r, similarity(found, old), hint, [])
+  const where = omitted.length > 0 ? ` (the file has lines ${omitted.join(', ')} there)` : ''
+  const hint = `oldString ${which} only ${split.lines.length > 1 ? 'stand' : 'stands'} for omitted text (${escaped('...')})${where}: oldString must spell out every line it replaces. The file's text from line ${line}, which the parts around the omission match, is nearMatch.text; copy it whole.`
+  return report(text, r, similarity(text.slice(r.start, r.end), old), hint, ['elided-lines'])
 }
 
 /** Moves a window's ends to the line boundaries near them, when they are near. */

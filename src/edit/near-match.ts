@@ -1,5 +1,5 @@
 import type { NearMatch } from './edit-error.js'
-import { analyze, type Difference, elisions, escaped, hintFor, kinds, withoutLineNumbers } from './hints.js'
+import { analyze, type Difference, escaped, hintFor, kinds } from './hints.js'
 import { linesAt } from './match.js'
 import { bestWindow, isSpace, LooseReader, loose, searchWork, similarity } from './similarity.js'
 
@@ -82,6 +82,56 @@ function firstLoose(text: string, old: string, from = 0): Region | undefined {
     return false
   })
   return found
+}
+
+const NUMBERED = /^[ \t]*(\d+)(?: *[\u2502\u2192|:] ?|\t)/
+
+/**
+ * oldString without line-number prefixes copied from a read (`12│ `, `12\t`, `  12→`), when every
+ * line has one and the numbers count up by one; undefined otherwise.
+ */
+export function withoutLineNumbers(old: string): { text: string; first: number; prefix: string } | undefined {
+  const lines = old.split('\n')
+  if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop()
+  let expect = -1
+  let prefix = ''
+  const out: string[] = []
+  for (const line of lines) {
+    const m = NUMBERED.exec(line)
+    if (!m) return undefined
+    const n = Number(m[1])
+    if (expect >= 0 && n !== expect) return undefined
+    if (expect < 0) prefix = m[0]
+    expect = n + 1
+    out.push(line.slice(m[0].length))
+  }
+  if (lines.length === 1 && !/[\u2502\u2192\t]/.test(prefix)) return undefined
+  return {
+    text: out.join('\n') + (old.endsWith('\n') ? '\n' : ''),
+    first: Number(NUMBERED.exec(old)![1]),
+    prefix,
+  }
+}
+
+const ELISION =
+  /^[ \t]*(?:(?:\/\/|#|--|;|\/\*|<!--|\*)[ \t]*)?(?:\.{3}|\u2026)(?:.*(?:\.{3}|\u2026))?[ \t]*(?:\*\/|-->)?[ \t]*$/
+
+/** oldString split at lines that only stand for omitted text (`...`, `// ... existing code ...`). */
+export function elisions(old: string): { parts: string[]; lines: number[] } | undefined {
+  const lines = old.split('\n')
+  const parts: string[] = []
+  const at: number[] = []
+  let current: string[] = []
+  lines.forEach((line, i) => {
+    if (ELISION.test(line)) {
+      at.push(i + 1)
+      if (current.length > 0) parts.push(current.join('\n'))
+      current = []
+    } else current.push(line)
+  })
+  if (current.length > 0 && current.some((l) => l.trim() !== '')) parts.push(current.join('\n'))
+  if (at.length === 0 || parts.length === 0) return undefined
+  return { parts, lines: at }
 }
 
 function report(text: string, r: Region, similar: number, hint: string | undefined, diffs: Difference[]) {

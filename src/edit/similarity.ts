@@ -8,14 +8,6 @@
 /** Work done by the near-match search, in steps (characters read and comparisons made); a test seam. */
 export const searchWork = { steps: 0 }
 
-const SINGLE_QUOTES = /[\u2018\u2019\u201a\u201b\u2032]/g
-const DOUBLE_QUOTES = /[\u201c\u201d\u201e\u201f\u2033]/g
-
-/** Curly quotes as straight ones. */
-export function straightenQuotes(text: string): string {
-  return text.replace(SINGLE_QUOTES, "'").replace(DOUBLE_QUOTES, '"')
-}
-
 /** Characters read as one ASCII character. */
 const AS_ASCII = new Map<number, number>([
   ...[0x2018, 0x2019, 0x201a, 0x201b, 0x2032].map((c): [number, number] => [c, 0x27]),

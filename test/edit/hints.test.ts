@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { analyze, escaped, withoutLineNumbers } from '../../src/edit/hints.js'
-import { findNearMatch } from '../../src/edit/near-match.js'
+import { analyze, escaped } from '../../src/edit/hints.js'
+import { findNearMatch, withoutLineNumbers } from '../../src/edit/near-match.js'
 import { snapshot, tempDir } from '../helpers/tmp.js'
 import { apis, failureOf } from './edit-api.js'
 

@@ -229,3 +229,54 @@ describe.each(apis)('$name: ERR_EDIT_NOT_FOUND names the invisible difference', 
     expect(err.hint).toContain('without a line break')
   })
 })
+
+describe('near matches of random look-alike blocks', () => {
+  it('give the exact text of the block and its line, with a hint', () => {
+    let s = 7
+    const rand = () => {
+      s = (s * 1103515245 + 12345) % 2147483648
+      return s / 2147483648
+    }
+    const fancy = [
+      '“a”',
+      '‘b’',
+      '1–2',
+      'c — d',
+      'e\u00a0f',
+      'Re\u0301sume\u0301',
+      'wait…',
+      'g\u200bh',
+      'i  j',
+    ]
+    for (let round = 0; round < 150; round++) {
+      const lines = Array.from(
+        { length: 40 },
+        (_, i) =>
+          `${'  '.repeat(Math.floor(rand() * 3))}line${i} ${fancy[Math.floor(rand() * fancy.length)]}`,
+      )
+      const file = `${lines.join('\n')}\n`
+      const from = Math.floor(rand() * 36)
+      const block = lines.slice(from, from + 1 + Math.floor(rand() * 3))
+      const old = block
+        .map((l) =>
+          l
+            .trim()
+            .replace(/[“”]/g, '"')
+            .replace(/[‘’]/g, "'")
+            .replace(/[–—]/g, '-')
+            .replace(/\u00a0|\s+/g, ' ')
+            .replace(/…/g, '...')
+            .replace(/\u200b/g, '')
+            .normalize('NFC'),
+        )
+        .join('\n')
+      const report = findNearMatch(file, old)
+      expect(report.nearMatch?.line, `round ${round}`).toBe(from + 1)
+      const text = block.join('\n')
+      expect(report.nearMatch?.text, `round ${round}`).toBe(
+        block[0]!.startsWith(' ') ? text.trimStart() : text,
+      )
+      if (text.trim() !== old) expect(report.hint, `round ${round}`).toContain(`line ${from + 1}`)
+    }
+  })
+})

@@ -173,3 +173,89 @@ describe('findTolerant cost', () => {
     expect(searchWork.steps - before).toBeLessThanOrEqual(12 * file.length)
   })
 })
+
+/** A seeded generator of files whose lines each carry a unique id, and look-alike copies of their blocks. */
+function generator(seed: number) {
+  let s = seed >>> 0
+  const rand = () => {
+    s = (s + 0x6d2b79f5) >>> 0
+    let t = s
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!
+  const unit = pick(['\t', '  ', '    '])
+  const fancy = ['“quoted”', 'it’s', '1–5', 'a — b', 'x\u00a0y', 'Re\u0301sume\u0301', '‘single’']
+  const plain = ['call()', 'value', 'return x', 'if ready {', '}', 'end']
+  const lines = Array.from({ length: 30 + Math.floor(rand() * 30) }, (_, i) => {
+    const indent = unit.repeat(1 + Math.floor(rand() * 3))
+    const words = [pick(plain), `id${i}`]
+    const isFancy = rand() < 0.4
+    if (isFancy) words.push(pick(fancy))
+    const trail = isFancy && rand() < 0.3 ? '  ' : ''
+    return { text: `${indent}${words.join(' ')}${trail}`, isFancy, indent }
+  })
+  return { rand, lines }
+}
+
+/** oldString as a model would copy it: dedented by the block's common indent, quotes straight, no NBSP. */
+function lookalike(block: string[], common: string): string {
+  return block
+    .map((l) =>
+      l
+        .slice(common.length)
+        .replace(/[“”]/g, '"')
+        .replace(/[‘’]/g, "'")
+        .replace(/[–—]/g, '-')
+        .replace(/\u00a0/g, ' ')
+        .replace(/ +$/, '')
+        .normalize('NFC'),
+    )
+    .join('\n')
+}
+
+describe('findTolerant on random look-alike blocks', () => {
+  it('changes exactly the line newString changes, keeping every other byte of the file', () => {
+    let checked = 0
+    for (let seed = 1; seed <= 150; seed++) {
+      const { rand, lines } = generator(seed)
+      const file = `${lines.map((l) => l.text).join('\n')}\n`
+      const from = Math.floor(rand() * (lines.length - 4))
+      const block = lines.slice(from, from + 2 + Math.floor(rand() * 3))
+      const target = block.findIndex((l) => !l.isFancy)
+      if (target < 0) continue
+      const common = block.map((l) => l.indent).reduce((a, b) => (a.length <= b.length ? a : b))
+      const old = lookalike(
+        block.map((l) => l.text),
+        common,
+      )
+      const oldLines = old.split('\n')
+      const id = `id${from + target}`
+      oldLines[target] = oldLines[target]!.replace(id, `${id}changed`)
+      const expected = file.replace(
+        `${lines[from + target]!.text}\n`,
+        `${lines[from + target]!.text.replace(id, `${id}changed`)}\n`,
+      )
+      const m = findTolerant(file, old, oldLines.join('\n'))
+      if (old === block.map((l) => l.text).join('\n')) continue
+      expect(m, `seed ${seed}`).not.toBeNull()
+      expect(m && 'ambiguous' in m, `seed ${seed}`).toBe(false)
+      const r = m as { start: number; end: number; newString: string }
+      expect(file.slice(0, r.start) + r.newString + file.slice(r.end), `seed ${seed}`).toBe(expected)
+      checked++
+    }
+    expect(checked).toBeGreaterThan(100)
+  })
+
+  it('never applies to a block whose words differ', () => {
+    for (let seed = 1; seed <= 100; seed++) {
+      const { rand, lines } = generator(seed)
+      const file = `${lines.map((l) => l.text).join('\n')}\n`
+      const from = Math.floor(rand() * (lines.length - 4))
+      const block = lines.slice(from, from + 3).map((l) => l.text)
+      block[1] = block[1]!.replace(/id\d+/, 'idX')
+      expect(findTolerant(file, lookalike(block, ''), 'new'), `seed ${seed}`).toBeNull()
+    }
+  })
+})

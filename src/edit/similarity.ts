@@ -91,6 +91,14 @@ export class LooseReader {
     searchWork.steps++
     if (this.queued < this.queue.length) return this.queue.charCodeAt(this.queued++)
     const text = this.text
+    const first = this.pos < text.length ? text.charCodeAt(this.pos) : -1
+    if (first > 0x20 && first < 0x7f) {
+      // Printable ASCII reads as itself.
+      this.atLineStart = false
+      this.start = this.pos++
+      this.end = this.pos
+      return first
+    }
     let spaceStart = -1
     let spaceEnd = -1
     while (this.pos < text.length) {

@@ -1,7 +1,7 @@
 import { writeFileSync as fsWriteFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { findNearMatch } from '../../src/edit/near-match.js'
+import { findNearMatch, searchWork } from '../../src/edit/near-match.js'
 import { snapshot, tempDir } from '../helpers/tmp.js'
 import { apis, failureOf } from './edit-api.js'
 
@@ -64,10 +64,13 @@ describe('findNearMatch', () => {
     expect(findNearMatch(SOURCE, 'SELECT * FROM users WHERE id = 42')).toEqual({})
   })
 
-  it('stays fast on a large file', () => {
+  it('finds the closest line of a large file with work linear in its size', () => {
     const big = Array.from({ length: 50_000 }, (_, i) => `    line number ${i} with some text`).join('\n')
+    const before = searchWork.steps
     const report = findNearMatch(big, '  line number 49999 with some texts')
     expect(report.nearMatch?.line).toBe(50_000)
+    expect(report.nearMatch?.text).toBe('    line number 49999 with some text')
+    expect(searchWork.steps - before).toBeLessThanOrEqual(6 * big.length)
   })
 })
 

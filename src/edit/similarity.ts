@@ -178,7 +178,8 @@ export interface BestWindow {
 
 /**
  * Slides a window of as many loose characters as the needle has over the text and returns the one
- * whose loose bigrams share the most with the needle's (Dice coefficient; the earliest on a tie).
+ * whose loose bigrams share the most with the needle's (Dice coefficient, with the ends of both
+ * counting as bigrams with a mark; the earliest on a tie).
  * Each character enters and leaves the window once: time linear in the text, memory linear in the
  * needle.
  */
@@ -198,15 +199,19 @@ export function bestWindow(text: string, looseNeedle: string): BestWindow | unde
   const have = new Int32Array(wanted.length)
   const grams = new Int32Array(w - 1)
   const starts = new Float64Array(w)
+  const chars = new Uint16Array(w)
+  const head = looseNeedle.charCodeAt(0)
+  const tail = looseNeedle.charCodeAt(w - 1)
   const reader = new LooseReader(text, 0, true)
   let common = 0
   let count = 0
   let prev = -1
   let best: BestWindow | undefined
-  let bestCommon = -1
+  let bestScore = -1
   for (let c = reader.next(); c !== -1; c = reader.next(), count++) {
     searchWork.steps++
     starts[count % w] = reader.start
+    chars[count % w] = c
     if (prev >= 0) {
       const slot = (count - 1) % (w - 1)
       if (count > w - 1) {
@@ -218,9 +223,15 @@ export function bestWindow(text: string, looseNeedle: string): BestWindow | unde
       if (k >= 0 && have[k]!++ < wanted[k]!) common++
     }
     prev = c
-    if (count + 1 >= w && common > bestCommon) {
-      bestCommon = common
-      best = { start: starts[(count + 1 - w) % w]!, end: reader.end, similarity: common / (w - 1) }
+    if (count + 1 >= w) {
+      // The window's ends count as bigrams with a start and an end mark, so that of windows sharing
+      // as many bigrams the one aligned with the needle's ends wins.
+      const first = (count + 1 - w) % w
+      const score = common + (chars[first] === head ? 1 : 0) + (c === tail ? 1 : 0)
+      if (score > bestScore) {
+        bestScore = score
+        best = { start: starts[first]!, end: reader.end, similarity: score / (w + 1) }
+      }
     }
     if (count + 1 < w)
       best = { start: starts[0]!, end: reader.end, similarity: (2 * common) / (count + w - 1) }

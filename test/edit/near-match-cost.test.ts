@@ -88,3 +88,61 @@ describe.each(apis)('$name: bounded near-match search', (api) => {
     expect(snapshot(dir)).toEqual(before)
   })
 })
+
+describe('near-match search on random inputs', () => {
+  it('never throws, reports text of the file at its line, and does linear work', () => {
+    let s = 12345
+    const rand = () => {
+      s = (s * 1103515245 + 12345) % 2147483648
+      return s / 2147483648
+    }
+    const alphabet = [
+      'a',
+      'b',
+      ' ',
+      '\t',
+      '\n',
+      '\r',
+      '\u00a0',
+      '“',
+      '"',
+      '’',
+      '—',
+      '-',
+      '…',
+      '.',
+      'e\u0301',
+      'é',
+      '\u200b',
+      '\ufeff',
+      '😀',
+      '1',
+      '│',
+      '→',
+    ]
+    const word = (n: number) =>
+      Array.from({ length: n }, () => alphabet[Math.floor(rand() * alphabet.length)]).join('')
+    for (let round = 0; round < 400; round++) {
+      const text = word(Math.floor(rand() * 400))
+      const old =
+        rand() < 0.5 && text.length > 4
+          ? text.slice(Math.floor((rand() * text.length) / 2)).slice(0, 1 + Math.floor(rand() * 40))
+          : word(1 + Math.floor(rand() * 30))
+      const before = searchWork.steps
+      const report = findNearMatch(text, old)
+      expect(searchWork.steps - before, `round ${round}`).toBeLessThanOrEqual(
+        PER_CHAR * (text.length + old.length) + 1000,
+      )
+      if (report.nearMatch) {
+        const { line, text: found } = report.nearMatch
+        const at =
+          text
+            .split('\n')
+            .slice(0, line - 1)
+            .join('\n').length + (line > 1 ? 1 : 0)
+        expect(text.indexOf(found, at), `round ${round}`).toBeGreaterThanOrEqual(at)
+        expect(text.lastIndexOf('\n', text.indexOf(found, at) - 1) + 1, `round ${round}`).toBe(at)
+      }
+    }
+  })
+})

@@ -109,6 +109,16 @@ describe.each(apis)('$name: ERR_EDIT_NOT_FOUND with a near match', (api) => {
     expect(err.hint).toContain('quotes')
   })
 
+  it('gives a character window of a minified one-line file', async () => {
+    const minified = Array.from({ length: 2500 }, (_, i) => `var v${i}=f(${i},"k${i}")`).join(';')
+    expect(minified.length).toBeGreaterThan(60_000)
+    const err = await notFound(minified, 'var v1700=f(1700,"k1701")')
+    expect(err.nearMatch?.line).toBe(1)
+    expect(err.nearMatch?.text).toContain('var v1700=f(1700,"k1700")')
+    expect(err.nearMatch!.text.length).toBeLessThan(60)
+    expect(err.message.length).toBeLessThan(1500)
+  })
+
   it('says when an earlier edit of the call changed the text', async () => {
     const dir = tempDir()
     const file = join(dir, 'code.js')

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { searchWork } from '../../src/edit/near-match.js'
+import { loose } from '../../src/edit/similarity.js'
 import { findTolerant, MAX_LISTED } from '../../src/edit/tolerant.js'
 
 /** The text after the tolerant edit, and what was tolerated; fails if the edit does not apply. */
@@ -257,5 +258,55 @@ describe('findTolerant on random look-alike blocks', () => {
       block[1] = block[1]!.replace(/id\d+/, 'idX')
       expect(findTolerant(file, lookalike(block, ''), 'new'), `seed ${seed}`).toBeNull()
     }
+  })
+})
+
+describe('findTolerant on random inputs', () => {
+  it('never throws, and applies only to a region that reads like oldString, at linear cost', () => {
+    let s = 99
+    const rand = () => {
+      s = (s * 1103515245 + 12345) % 2147483648
+      return s / 2147483648
+    }
+    const alphabet = [
+      'a',
+      'b',
+      ' ',
+      '  ',
+      '\t',
+      '\n',
+      '\r',
+      '\u00a0',
+      '“',
+      '"',
+      '’',
+      "'",
+      '—',
+      '-',
+      'e\u0301',
+      'é',
+      '\u200b',
+    ]
+    const word = (n: number) =>
+      Array.from({ length: n }, () => alphabet[Math.floor(rand() * alphabet.length)]).join('')
+    let applied = 0
+    for (let round = 0; round < 400; round++) {
+      const text = word(Math.floor(rand() * 300))
+      const old =
+        rand() < 0.7 && text.length > 4
+          ? loose(text.slice(Math.floor((rand() * text.length) / 2)).slice(0, 1 + Math.floor(rand() * 30)))
+          : word(1 + Math.floor(rand() * 20))
+      const before = searchWork.steps
+      const m = findTolerant(text, old, `${old}!`)
+      expect(searchWork.steps - before, `round ${round}`).toBeLessThanOrEqual(
+        20 * (text.length + 2 * old.length) + 1000,
+      )
+      if (m && !('ambiguous' in m)) {
+        applied++
+        expect(loose(text.slice(m.start, m.end)), `round ${round}`).toBe(loose(old))
+        expect(m.newString.endsWith('!'), `round ${round}`).toBe(true)
+      }
+    }
+    expect(applied).toBeGreaterThan(20)
   })
 })

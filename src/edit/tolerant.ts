@@ -1,6 +1,7 @@
 import { type Analysis, analyze, type Difference, indentShift, kinds } from './hints.js'
+import { commonEnds } from './match.js'
 import { looseRegions, type Region, widen } from './near-match.js'
-import { loose, searchWork } from './similarity.js'
+import { LooseReader, loose, searchWork } from './similarity.js'
 
 /** The differences tolerant matching accepts; `applied[i].tolerated` lists them. */
 export type Tolerated =
@@ -52,9 +53,10 @@ export const MAX_LISTED = 20
  * invisible characters, a missing final newline, different words — does not), `{ ambiguous }`
  * with the regions' start lines when more than one does, and otherwise the region with `newString`
  * adapted to it: the lines `newString` keeps from `oldString` (its leading and trailing lines equal
- * to oldString's) are the file's own lines; the lines it changes are shifted by the indentation
- * shift, and take the region's quote style, dash, normalization form and line break where the
- * region uses one consistently.
+ * to oldString's) are the file's own lines; a changed line that takes the place of one line of
+ * oldString keeps the file's text where it keeps oldString's start and end; the rest of newString
+ * is shifted by the indentation rule and takes the region's quote style, dashes, spaces,
+ * normalization form and line break where the region uses one consistently.
  *
  * Meant to run after exact matching found no occurrence (an exact occurrence is also a qualifying
  * region, with nothing tolerated). Regions are found left to right without overlapping, like
@@ -186,6 +188,42 @@ function normalizer(region: string): (line: string) => string {
   return (l) => l
 }
 
+/**
+ * A changed line made of the file's line where it has the same start and end as oldString's, and
+ * of newString's changed middle restyled; undefined when they share neither start nor end.
+ */
+function splice(
+  file: string,
+  old: string,
+  neu: string,
+  restyle: (t: string) => string,
+  reindent: (t: string) => string,
+): string | undefined {
+  const { prefix, suffix } = commonEnds(old, neu)
+  if (prefix === 0 && suffix === 0) return undefined
+  const a = new LooseReader(old)
+  const b = new LooseReader(file)
+  // Cuts fall only where a new character starts on both sides (never inside `é` read as `e` + mark).
+  let head: [number, number] = [0, 0]
+  let tail: [number, number] = [old.length, file.length]
+  let tailFound = false
+  let prev: [number, number] | undefined
+  for (let ca = a.next(), cb = b.next(); ca !== -1 && cb !== -1; ca = a.next(), cb = b.next()) {
+    const boundary = prev === undefined || (a.start !== prev[0] && b.start !== prev[1])
+    if (boundary && a.start <= prefix) head = [a.start, b.start]
+    if (boundary && !tailFound && a.start >= old.length - suffix) {
+      tail = [a.start, b.start]
+      tailFound = true
+    }
+    prev = [a.start, b.start]
+  }
+  if (prefix === old.length) head = [old.length, file.length]
+  else if (prev !== undefined && a.end <= prefix) head = [a.end, b.end]
+  if (tail[0] < head[0]) tail = head
+  const middle = neu.slice(head[0], neu.length - (old.length - tail[0]))
+  return file.slice(0, head[1]) + restyle(head[0] === 0 ? reindent(middle) : middle) + file.slice(tail[1])
+}
+
 /** `newString` adapted to the region (see findTolerant); undefined when the indentation cannot be. */
 function adapt(region: string, old: string, neu: string, analysis: Analysis): string | undefined {
   const found = new Set(kinds(analysis))
@@ -210,6 +248,8 @@ function adapt(region: string, old: string, neu: string, analysis: Analysis): st
   if (found.has('unicode-normalization')) steps.push(normalizer(region))
   const breaks = new Set(file.slice(0, -1).map((l) => l.brk))
   const brk = found.has('line-endings') && breaks.size === 1 ? [...breaks][0]! : '\n'
+  const changedOld = was.length - prefix - suffix
+  const changedNew = now.length - prefix - suffix
   const out: string[] = []
   now.forEach((line, j) => {
     searchWork.steps++
@@ -220,8 +260,14 @@ function adapt(region: string, old: string, neu: string, analysis: Analysis): st
       out.push(kept.body, last ? '' : kept.brk || brk)
       return
     }
-    let body = j > 0 || indentFirst ? reindent(line.body) : line.body
-    for (const step of steps) body = step(body)
+    const restyle = (t: string) => steps.reduce((acc, step) => step(acc), t)
+    // A changed line paired with a line of oldString keeps the file's text where it keeps oldString's.
+    const indent = (t: string) => (j > 0 || indentFirst ? reindent(t) : t)
+    const spliced =
+      changedOld === changedNew && file[j]
+        ? splice(file[j]!.body, was[j]!.body, line.body, restyle, indent)
+        : undefined
+    const body = spliced ?? restyle(indent(line.body))
     out.push(body, last ? '' : line.brk === '\n' ? brk : line.brk)
   })
   return out.join('')

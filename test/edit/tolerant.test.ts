@@ -63,9 +63,20 @@ describe('findTolerant applies an edit whose only differences are invisible', ()
     expect(r.tolerated).toEqual(['dashes'])
   })
 
-  it('keeps hyphens in newString when the file mixes dashes and hyphens', () => {
-    const r = edited('well-known 1–5\n', 'well-known 1-5', 'well-known 1-6')
-    expect(r.text).toBe('well-known 1-6\n')
+  it('keeps the dashes of the file in the unchanged parts of a changed line', () => {
+    expect(edited('well-known 1–5\n', 'well-known 1-5', 'well-known 1-6').text).toBe('well-known 1–6\n')
+    const r = edited('Pages 1–5 — see below\n', 'Pages 1-5 - see below', 'Pages 1-6 - see below')
+    expect(r.text).toBe('Pages 1–6 — see below\n')
+  })
+
+  it('keeps hyphens that newString adds when the file mixes dashes and hyphens', () => {
+    const r = edited('well-known 1–5\n', 'well-known 1-5', 'well-known 1-5 re-done')
+    expect(r.text).toBe('well-known 1–5 re-done\n')
+  })
+
+  it('never cuts a decomposed character in two', () => {
+    const r = edited('cafe\u0301 au lait\n', 'café au lait', 'cafés au lait')
+    expect(r.text).toBe('cafés au lait\n'.normalize('NFD'))
   })
 
   it('takes the no-break spaces the file uses', () => {
@@ -76,7 +87,7 @@ describe('findTolerant applies an edit whose only differences are invisible', ()
 
   it('tolerates collapsed runs of inner whitespace', () => {
     const r = edited('x  =   1 // aligned\ny = 2\n', 'x = 1 // aligned', 'x = 5 // aligned')
-    expect(r.text).toBe('x = 5 // aligned\ny = 2\n')
+    expect(r.text).toBe('x  =   5 // aligned\ny = 2\n')
     expect(r.tolerated).toEqual(['spaces'])
   })
 
@@ -105,7 +116,7 @@ describe('findTolerant applies an edit whose only differences are invisible', ()
   it('tolerates several differences at once and lists them in order', () => {
     const file = 'top\n\tsay(“x”)  \n\tdone()\n'
     const r = edited(file, '    say("x")\n    done()', '    say("y")\n    done()')
-    expect(r.text).toBe('top\n\tsay(“y”)\n\tdone()\n')
+    expect(r.text).toBe('top\n\tsay(“y”)  \n\tdone()\n')
     expect(r.tolerated).toEqual(['indentation', 'trailing-whitespace', 'quotes'])
   })
 

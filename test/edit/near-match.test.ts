@@ -1,7 +1,7 @@
 import { writeFileSync as fsWriteFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { findNearMatch } from '../../src/edit/near-match.js'
+import { findNearMatch, searchWork } from '../../src/edit/near-match.js'
 import { snapshot, tempDir } from '../helpers/tmp.js'
 import { apis, failureOf } from './edit-api.js'
 
@@ -64,10 +64,13 @@ describe('findNearMatch', () => {
     expect(findNearMatch(SOURCE, 'SELECT * FROM users WHERE id = 42')).toEqual({})
   })
 
-  it('stays fast on a large file', () => {
+  it('finds the closest line of a large file with work linear in its size', () => {
     const big = Array.from({ length: 50_000 }, (_, i) => `    line number ${i} with some text`).join('\n')
+    const before = searchWork.steps
     const report = findNearMatch(big, '  line number 49999 with some texts')
     expect(report.nearMatch?.line).toBe(50_000)
+    expect(report.nearMatch?.text).toBe('    line number 49999 with some text')
+    expect(searchWork.steps - before).toBeLessThanOrEqual(6 * big.length)
   })
 })
 
@@ -104,6 +107,16 @@ describe.each(apis)('$name: ERR_EDIT_NOT_FOUND with a near match', (api) => {
     expect(err.nearMatch?.line).toBe(2)
     expect(err.nearMatch?.text).toBe('print(“done”)')
     expect(err.hint).toContain('quotes')
+  })
+
+  it('gives a character window of a minified one-line file', async () => {
+    const minified = Array.from({ length: 2500 }, (_, i) => `var v${i}=f(${i},"k${i}")`).join(';')
+    expect(minified.length).toBeGreaterThan(60_000)
+    const err = await notFound(minified, 'var v1700=f(1700,"k1701")')
+    expect(err.nearMatch?.line).toBe(1)
+    expect(err.nearMatch?.text).toContain('var v1700=f(1700,"k1700")')
+    expect(err.nearMatch!.text.length).toBeLessThan(60)
+    expect(err.message.length).toBeLessThan(1500)
   })
 
   it('says when an earlier edit of the call changes the same text', async () => {

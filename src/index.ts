@@ -1,3 +1,6 @@
+import type { WriterCore as WriterCoreClass } from './core/writer-core.js'
+import type { Transaction as TransactionClass } from './txn/transaction.js'
+
 export {
   batchWrite,
   checkpoint,
@@ -21,12 +24,12 @@ export {
   writeFileSync,
   writeTransaction,
 } from './api.js'
+
 export { AtomicWriter, type ReadOptions, type WithLockOptions } from './atomic-writer.js'
 export type { BackupOptions } from './core/backup.js'
 export type { Data, SyncData } from './core/data.js'
 export type { LockOptions, RetryOptions } from './core/file-lock.js'
 export type { Versioned } from './core/read.js'
-export type { WriterCore } from './core/writer-core.js'
 export type { ChannelName } from './diagnostics.js'
 export { EditError, type EditErrorCode, type MatchInfo, type NearMatch } from './edit/edit-error.js'
 export type { AppliedEdit, BomOption, Edit, EditOptions, EditResult, EolOption } from './edit/types.js'
@@ -65,5 +68,12 @@ export type { Checkpoint } from './txn/checkpoint.js'
 export type { RecoveryConflict, RecoveryReport } from './txn/recover.js'
 export type { RecoverOptions } from './txn/recover-dir.js'
 export type { TxOptions, TxStats } from './txn/run-transaction.js'
-export type { Transaction } from './txn/transaction.js'
 export { type Version, versionOf } from './version.js'
+
+// Classes that are types only are re-exported as aliases: bundled declarations would otherwise export
+// `export type { Class }` as a value, which the runtime does not have.
+
+/** The changes a `writeTransaction` callback stages (a type: transactions are made by `writeTransaction`). */
+export type Transaction = TransactionClass
+/** The base of `AtomicWriter` (a type only). */
+export type WriterCore = WriterCoreClass

@@ -117,10 +117,22 @@ export class Transaction {
     this.#staged.set(abs, { kind: 'remove', options: this.#options(options) })
   }
 
-  /** What this transaction sees at `path`: staged content, else the disk; `undefined` when absent or removed. */
+  /**
+   * What this transaction sees at `path`: staged content, else the disk; `undefined` when absent or
+   * removed. A string with `encoding`, else a Buffer.
+   * @example
+   * const old = await tx.read('index.json', { encoding: 'utf8' })
+   * const index = old === undefined ? {} : JSON.parse(old)
+   */
+  read(path: string | URL, options: { encoding: BufferEncoding }): Promise<string | undefined>
+  read(path: string | URL, options?: { encoding?: undefined }): Promise<Buffer | undefined>
+  read(
+    path: string | URL,
+    options?: { encoding?: BufferEncoding | undefined },
+  ): Promise<string | Buffer | undefined>
   async read(
     path: string | URL,
-    options?: { encoding?: BufferEncoding },
+    options?: { encoding?: BufferEncoding | undefined },
   ): Promise<string | Buffer | undefined> {
     const abs = toAbsolutePath(path)
     const { encoding } = checkOptionsObject(options) as { encoding?: BufferEncoding }

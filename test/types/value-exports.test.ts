@@ -26,16 +26,22 @@ const files = entries.flatMap(([, c]) => [
 ])
 const skipReason = missingBuild(files)
 
+let program: ts.Program | undefined
+
 /** The names a declaration file exports as values (`export type` and type-only declarations left out). */
 function declaredValues(file: string): string[] {
-  const program = ts.createProgram([file], {
-    module: ts.ModuleKind.NodeNext,
-    moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    strict: true,
-    noEmit: true,
-    skipLibCheck: true,
-    types: ['node'],
-  })
+  // One program for every declaration file: loading @types/node once keeps the test fast.
+  program ??= ts.createProgram(
+    entries.flatMap(([, c]) => [c.import.types, c.require.types].map((f) => join(packageRoot, f))),
+    {
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      strict: true,
+      noEmit: true,
+      skipLibCheck: true,
+      types: ['node'],
+    },
+  )
   const checker = program.getTypeChecker()
   const source = program.getSourceFile(file)
   const moduleSymbol = source && checker.getSymbolAtLocation(source)

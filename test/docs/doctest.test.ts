@@ -25,13 +25,14 @@ function project(): string {
   return work
 }
 
-/** Runs a command in `cwd`; throws with everything it printed when it fails. */
-function run(cmd: string, args: string[], cwd: string): void {
+/** Runs a command in `cwd` and returns its stdout; throws with everything it printed when it fails. */
+function run(cmd: string, args: string[], cwd: string): string {
   const bin = join(cwd, '..', 'node_modules', '.bin')
   try {
-    execFileSync(cmd, args, {
+    return execFileSync(cmd, args, {
+      encoding: 'utf8',
       cwd,
-      stdio: 'pipe',
+      stdio: ['ignore', 'pipe', 'pipe'],
       timeout: 60_000,
       env: { ...process.env, PATH: `${bin}${delimiter}${process.env.PATH ?? ''}` },
     })
@@ -39,6 +40,20 @@ function run(cmd: string, args: string[], cwd: string): void {
     const e = err as { status: number | null; stdout?: Buffer; stderr?: Buffer }
     throw new Error(`exit ${e.status}\n${e.stdout?.toString() ?? ''}\n${e.stderr?.toString() ?? ''}`)
   }
+}
+
+/**
+ * What a block says it prints: the text after `// →` on each `console.log(...)` line, in order.
+ * A block that states one output must state all of them.
+ */
+function statedOutput(block: Block): string[] | undefined {
+  const logs = block.code.split('\n').filter((line) => /^\s*console\.log\(/.test(line))
+  const stated = logs.map((line) => /\/\/ → (.*)$/.exec(line)?.[1]?.trim())
+  if (stated.every((s) => s === undefined)) return undefined
+  expect(stated, 'every console.log of a block that states its output has a // → comment').not.toContain(
+    undefined,
+  )
+  return stated as string[]
 }
 
 /** The syntax errors of a js/ts block, formatted. */
@@ -75,7 +90,9 @@ function check(block: Block): void {
   // A block that only uses require() is a CommonJS file (a shim's index.js); every other one is ESM.
   const name = /\brequire\(/.test(js) && !/^\s*import\s/m.test(js) ? 'block.cjs' : 'block.mjs'
   writeFileSync(join(work, name), js)
-  run(process.execPath, [name], work)
+  const stdout = run(process.execPath, [name], work)
+  const stated = statedOutput(block)
+  if (stated) expect(stdout.trimEnd().split('\n')).toEqual(stated)
 }
 
 describe('every fenced js, ts and sh block of the docs runs', () => {

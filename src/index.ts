@@ -1,5 +1,4 @@
 import type { WriterCore as WriterCoreClass } from './core/writer-core.js'
-import type { Transaction as TransactionClass } from './txn/transaction.js'
 
 export {
   batchWrite,
@@ -68,12 +67,11 @@ export type { Checkpoint } from './txn/checkpoint.js'
 export type { RecoveryConflict, RecoveryReport } from './txn/recover.js'
 export type { RecoverOptions } from './txn/recover-dir.js'
 export type { TxOptions, TxStats } from './txn/run-transaction.js'
+export type { Transaction } from './txn/transaction.js'
 export { type Version, versionOf } from './version.js'
 
 // Classes that are types only are re-exported as aliases: bundled declarations would otherwise export
 // `export type { Class }` as a value, which the runtime does not have.
 
-/** The changes a `writeTransaction` callback stages (a type: transactions are made by `writeTransaction`). */
-export type Transaction = TransactionClass
 /** The base of `AtomicWriter` (a type only). */
 export type WriterCore = WriterCoreClass

@@ -70,8 +70,12 @@ export type { TxOptions, TxStats } from './txn/run-transaction.js'
 export type { Transaction } from './txn/transaction.js'
 export { type Version, versionOf } from './version.js'
 
-// Classes that are types only are re-exported as aliases: bundled declarations would otherwise export
-// `export type { Class }` as a value, which the runtime does not have.
+// A class that is a type only is re-exported as an alias: the bundled declarations would export
+// `export type { WriterCore }` as a value, which the runtime does not have. (It stays a class in
+// the declarations because `AtomicWriter` extends it.)
 
-/** The base of `AtomicWriter` (a type only). */
+/**
+ * Holds the defaults and shared state of a writer (fs seam, per-path queues, directory group
+ * commit): the base of `AtomicWriter`. A type only; create writers with `new AtomicWriter()`.
+ */
 export type WriterCore = WriterCoreClass

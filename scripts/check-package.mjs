@@ -1,6 +1,7 @@
 // Packs durable-write as npm would publish it, checks the package with publint and
 // @arethetypeswrong/cli, installs the tarball into an empty project and uses it from
-// both `import` and `require`.
+// both `import` and `require`. Prints one line per check; a failing check prints its tool's
+// full output and exits non-zero.
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -10,6 +11,53 @@ const root = new URL('..', import.meta.url).pathname
 const work = mkdtempSync(join(tmpdir(), 'durable-write-pack-'))
 const run = (cmd, args, cwd = root) =>
   execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' })
+const ops = (stats) =>
+  Object.entries(stats.ops)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ')
+
+/** publint --strict; its full report only when it finds something. */
+function publint() {
+  const out = execFileSync('npx', ['--no-install', 'publint', '--strict', '--pack', 'npm'], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    encoding: 'utf8',
+  })
+  if (!out.includes('All good!')) {
+    process.stdout.write(out)
+    throw new Error('publint found problems.')
+  }
+  console.log('publint --strict: all good')
+}
+
+/**
+ * attw with the node16 profile: every entry point must resolve, with the right module kind, under
+ * node16 (from CJS and from ESM) and bundler resolution. node10 resolution (no `exports` support)
+ * is not a target of this package: its subpaths cannot resolve there, which the profile ignores.
+ */
+function attw(tarball) {
+  let out
+  try {
+    out = execFileSync('npx', ['--no-install', 'attw', tarball, '--profile', 'node16', '--format', 'json'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    })
+  } catch (err) {
+    out = err.stdout
+  }
+  const { analysis } = JSON.parse(out)
+  const problems = (analysis.problems ?? []).filter((p) => p.resolutionKind !== 'node10')
+  if (problems.length > 0) {
+    process.stdout.write(
+      run('npx', ['--no-install', 'attw', tarball, '--profile', 'node16', '--format', 'ascii']),
+    )
+    throw new Error(`attw found ${problems.length} problems: ${problems.map((p) => p.kind).join(', ')}.`)
+  }
+  const entries = Object.keys(analysis.entrypoints)
+  console.log(`attw (node16 from CJS and ESM, bundler): ${entries.length} entry points resolve, no problems`)
+}
 
 try {
   run('npm', ['pack', '--silent', '--pack-destination', work])
@@ -19,10 +67,8 @@ try {
   )
   console.log(`packed ${tarball}`)
 
-  process.stdout.write(run('npx', ['--no-install', 'publint', '--strict', '--pack', 'npm']))
-  process.stdout.write(
-    run('npx', ['--no-install', 'attw', tarball, '--profile', 'node16', '--format', 'ascii']),
-  )
+  publint()
+  attw(tarball)
 
   const app = join(work, 'app')
   run('mkdir', ['-p', app])
@@ -34,11 +80,11 @@ try {
 const s = await writeFile(${JSON.stringify(`${target}/esm.txt`)}, 'esm')
 const r = await readVersioned(s.path, { encoding: 'utf8' })
 if (r.content !== 'esm' || r.version !== s.version) throw new Error('ESM round trip failed')
-console.log('import works:', s.ops)`
+console.log('import works: ' + (${ops.toString()})(s))`
   const cjs = `const { writeFileSync, versionOf } = require('durable-write')
 const s = writeFileSync(${JSON.stringify(`${target}/cjs.txt`)}, 'cjs')
 if (s.version !== versionOf('cjs')) throw new Error('CJS round trip failed')
-console.log('require works:', s.ops)`
+console.log('require works: ' + (${ops.toString()})(s))`
   const faces = `const assert = require('node:assert')
 const wfa = require('durable-write/compat/write-file-atomic')
 assert.equal(typeof wfa, 'function', 'require() of the write-file-atomic face returns the function')

@@ -166,30 +166,43 @@ try {
   const verify = cli(['verify', dir])
   console.log(`  verify ${dir.replace(dir, '.')}: exit ${verify.status}`)
 
-  // A child process killed in the middle of transactions, then recover().
+  // A transaction interrupted right after its commit point, then recover().
+  // The child's fs seam stops at the first rename, which comes only after the manifest and its
+  // directory are synced: it says so on stdout and waits there, so the kill lands mid-commit.
+  const crashDir = at('crash')
+  writeFileSync(join(crashDir, 'f0'), 'old\n') // f1 and f2 do not exist yet
   const child = spawn(
     process.execPath,
     [
       '--input-type=module',
       '-e',
-      `import { writeTransaction } from ${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)}
-       for (let n = 0; ; n++) await writeTransaction((tx) => { for (let f = 0; f < 3; f++) tx.writeFile(${JSON.stringify(dir)} + '/crash/f' + f, 'tx ' + n + '\\n') })`,
+      `import { nodeFs, writeTransaction } from ${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)}
+       const real = nodeFs()
+       const fs = { ...real, rename: () => { process.stdout.write('committed\\n'); return new Promise(() => {}) } }
+       await writeTransaction((tx) => { for (let f = 0; f < 3; f++) tx.writeFile(${JSON.stringify(crashDir)} + '/f' + f, 'new\\n') }, { fs })`,
     ],
-    { stdio: 'ignore' },
+    { stdio: ['ignore', 'pipe', 'inherit'] },
   )
-  await new Promise((r) => setTimeout(r, 300))
+  await new Promise((resolve, reject) => {
+    child.stdout.on('data', (chunk) => String(chunk).includes('committed') && resolve())
+    child.once('exit', () => reject(new Error('The demo transaction exited before its commit point.')))
+  })
   child.kill('SIGKILL')
   await new Promise((r) => child.once('exit', r))
-  const report = await recover(dir)
-  const contents = [0, 1, 2].map((f) => {
+  const read = (f) => {
     try {
-      return readFileSync(at(`crash/f${f}`), 'utf8').trim()
+      return readFileSync(join(crashDir, `f${f}`), 'utf8').trim()
     } catch {
       return '(none)'
     }
-  })
+  }
+  const before = [0, 1, 2].map(read)
+  const report = await recover(crashDir)
+  const after = [0, 1, 2].map(read)
   console.log(
-    `\n■ crash → recover\n  child killed with SIGKILL mid-transaction; recover: ${JSON.stringify(report)}\n  files agree: ${contents.join(' | ')}`,
+    `\n■ crash → recover\n  child killed with SIGKILL after the commit point, before any rename: files ${before.join(' | ')}` +
+      `\n  recover(crash/): rolledForward ${report.rolledForward}, rolledBack ${report.rolledBack}, tempFilesRemoved ${report.tempFilesRemoved}` +
+      `\n  files now: ${after.join(' | ')} (all new together)`,
   )
 } finally {
   rmSync(dir, { recursive: true, force: true })

@@ -219,6 +219,16 @@ export class AtomicWriter extends WriterCore {
    * @example
    * await writer.updateJson('stats.json', (s) => ({ ...s, runs: s.runs + 1 }), { default: { runs: 0 } })
    */
+  updateJson<T>(
+    path: string | URL,
+    fn: (current: T) => T | Promise<T>,
+    options: JsonOptions & { default: T },
+  ): Promise<WriteStats & { value: T }>
+  updateJson<T>(
+    path: string | URL,
+    fn: (current: T | undefined) => T | Promise<T>,
+    options?: JsonOptions & { default?: T },
+  ): Promise<WriteStats & { value: T }>
   async updateJson<T>(
     path: string | URL,
     fn: (current: T | undefined) => T | Promise<T>,

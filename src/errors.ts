@@ -52,7 +52,7 @@ export class DurableWriteError extends Error {
 
 /** `ERR_CONFLICT`: the target's version is not the expected one (ifMatch / ifNoneMatch / create). */
 export class ConflictError extends DurableWriteError {
-  /** Version the caller expected (`'*'` for ifNoneMatch, `null` for "must not exist"). */
+  /** Version the caller expected (`ifMatch`); `null` when no file was expected (`ifNoneMatch: '*'`, a create). */
   readonly expected: string | null
   /** Version found on disk, `null` when the file is absent. */
   readonly actual: string | null

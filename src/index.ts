@@ -1,3 +1,5 @@
+import type { WriterCore as WriterCoreClass } from './core/writer-core.js'
+
 export {
   batchWrite,
   checkpoint,
@@ -21,12 +23,12 @@ export {
   writeFileSync,
   writeTransaction,
 } from './api.js'
+
 export { AtomicWriter, type ReadOptions, type WithLockOptions } from './atomic-writer.js'
 export type { BackupOptions } from './core/backup.js'
 export type { Data, SyncData } from './core/data.js'
 export type { LockOptions, RetryOptions } from './core/file-lock.js'
 export type { Versioned } from './core/read.js'
-export type { WriterCore } from './core/writer-core.js'
 export type { ChannelName } from './diagnostics.js'
 export { EditError, type EditErrorCode, type MatchInfo, type NearMatch } from './edit/edit-error.js'
 export type { AppliedEdit, BomOption, Edit, EditOptions, EditResult, EolOption } from './edit/types.js'
@@ -67,3 +69,13 @@ export type { RecoverOptions } from './txn/recover-dir.js'
 export type { TxOptions, TxStats } from './txn/run-transaction.js'
 export type { Transaction } from './txn/transaction.js'
 export { type Version, versionOf } from './version.js'
+
+// A class that is a type only is re-exported as an alias: the bundled declarations would export
+// `export type { WriterCore }` as a value, which the runtime does not have. (It stays a class in
+// the declarations because `AtomicWriter` extends it.)
+
+/**
+ * Holds the defaults and shared state of a writer (fs seam, per-path queues, directory group
+ * commit): the base of `AtomicWriter`. A type only; create writers with `new AtomicWriter()`.
+ */
+export type WriterCore = WriterCoreClass

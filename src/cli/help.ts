@@ -7,7 +7,8 @@ const EXIT_CODES = `Exit codes:
   2  usage error: unknown command or option, missing or invalid argument
 
 Errors are printed on stderr as one line: durable-write: <message> (<code>).
-With --json, a failure also prints {"error": {"code", "message", ...}} on stdout.`
+With --json, a failure also prints {"error": {"code", "message", ...}} on stdout; a usage
+error has the code ERR_USAGE.`
 
 const COMMON = `Common options:
   --json       Print the result as one JSON object on stdout
@@ -39,6 +40,7 @@ ${list}
 Run 'durable-write <command> --help' for a command's options.
 
 ${COMMON}
+  --version    Print the version of durable-write (durable-write --version)
 
 ${EXIT_CODES}
 `

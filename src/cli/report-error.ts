@@ -1,5 +1,4 @@
 import { EXIT, UsageError } from './args.js'
-import { commandHelp } from './help.js'
 import { type Io, printJson } from './io.js'
 
 const ARGUMENT_CODES = new Set(['ERR_INVALID_ARG_TYPE', 'ERR_INVALID_ARG_VALUE'])
@@ -25,6 +24,10 @@ export function errorLine(err: unknown): string {
 /** The error as a plain object for `--json`: code, message and the error's own details. */
 export function errorJson(err: unknown): Record<string, unknown> {
   if (!(err instanceof Error)) return { message: String(err) }
+  if (err instanceof UsageError) {
+    const usage = { name: err.name, code: USAGE_CODE, message: err.message, help: helpCommand(err) }
+    return err.command ? { ...usage, command: err.command.name } : usage
+  }
   const out: Record<string, unknown> = { name: err.name, code: codeOf(err), message: err.message }
   for (const [key, value] of Object.entries(err)) {
     if (key !== 'stack' && typeof value !== 'function') out[key] = value
@@ -33,14 +36,21 @@ export function errorJson(err: unknown): Record<string, unknown> {
   return out
 }
 
-/** Reports a failure on stderr (and as JSON on stdout with `--json`); returns the exit code. */
+/** The code of a usage error in `--json` output (exit code 2). */
+export const USAGE_CODE = 'ERR_USAGE'
+
+/** The command that shows the usage a usage error refers to. */
+function helpCommand(err: UsageError): string {
+  return err.command ? `durable-write ${err.command.name} --help` : 'durable-write --help'
+}
+
+/**
+ * Reports a failure: one line on stderr (a usage error adds where to find the usage), and with
+ * `--json` the error as JSON on stdout; returns the exit code.
+ */
 export function reportError(err: unknown, io: Io, json: boolean): number {
-  io.stderr.write(`${errorLine(err)}\n`)
-  if (err instanceof UsageError) {
-    if (err.command) io.stderr.write(`\n${commandHelp(err.command)}`)
-    else io.stderr.write("Run 'durable-write --help' for usage.\n")
-  } else if (json) {
-    printJson(io, { error: errorJson(err) })
-  }
+  const usage = err instanceof UsageError ? ` Run '${helpCommand(err)}' for usage.` : ''
+  io.stderr.write(`${errorLine(err)}${usage}\n`)
+  if (json) printJson(io, { error: errorJson(err) })
   return exitCodeFor(err)
 }

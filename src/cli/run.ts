@@ -7,7 +7,8 @@ import { verifyCommand } from './commands/verify.js'
 import { versionCommand } from './commands/version.js'
 import { writeCommand } from './commands/write.js'
 import { commandHelp, globalHelp } from './help.js'
-import type { Io } from './io.js'
+import { type Io, println } from './io.js'
+import { packageVersion } from './package-version.js'
 import { reportError } from './report-error.js'
 
 /** Every command, in the order the help lists them. */
@@ -30,8 +31,11 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   const json = rest.includes('--json') || name === '--json'
   try {
     if (name === undefined) {
-      io.stderr.write(globalHelp(COMMANDS))
-      return EXIT.usage
+      throw new UsageError(`Missing command. Commands: ${COMMANDS.map((c) => c.name).join(', ')}.`)
+    }
+    if (name === '--version' || name === '-V') {
+      println(io, packageVersion())
+      return EXIT.ok
     }
     if (isHelp(name)) {
       const topic = COMMANDS.find((c) => c.name === rest[0])

@@ -16,7 +16,7 @@ import { lstat } from '../steps/vocabulary.js'
 import { commitTransaction, type TxFileOutcome, type TxItem, type TxPlan } from './commit.js'
 import { commonParent, JOURNAL_DIRNAME } from './journal.js'
 import { emptyReport, type RecoveryReport, recoverJournal, scopeOf } from './recover.js'
-import { Transaction } from './transaction.js'
+import { StagedTransaction, type Transaction } from './transaction.js'
 
 /** Options of writeTransaction and atomic batches: defaults for every file, plus the journal's. */
 export interface TxOptions extends Omit<WriteOptions, 'lock'> {
@@ -219,7 +219,7 @@ export async function runTransaction<T>(
   const tx = splitTxOptions(options)
   const ctx = writer.begin(tx.write, 'writeTransaction')
   throwIfAborted(ctx.options.signal)
-  const transaction = new Transaction({ ...writer.defaults, ...tx.write }, ctx.fs)
+  const transaction = new StagedTransaction({ ...writer.defaults, ...tx.write }, ctx.fs)
   const result = await fn(transaction)
   throwIfAborted(ctx.options.signal)
   const stats = await commitItems(writer, ctx, await transaction.items(), tx, 'transaction')

@@ -39,9 +39,34 @@ type Content = Exclude<Staged, { kind: 'remove' }>
 
 /**
  * The changes a `writeTransaction` callback stages. Nothing touches the disk until the callback
- * returns; then every change commits together, or none does.
+ * returns; then every change commits together, or none does. (A type only: `writeTransaction`
+ * creates transactions.)
  */
-export class Transaction {
+export interface Transaction {
+  /** Stages new content for `path` (any Data form; streams are read at commit). */
+  writeFile(path: string | URL, data: Data, options?: WriteOptions): void
+  /** Stages `value` as JSON (serialized now: a value that cannot be serialized throws ERR_SERIALIZE here). */
+  writeJson(path: string | URL, value: unknown, options?: JsonOptions): void
+  /**
+   * Stages text. Line-ending, final-newline and BOM policies that preserve the replaced file look at
+   * the content this transaction sees for `path`: the staged version, else the file on disk (read when
+   * the callback returns, or by an earlier `tx.read` of the path).
+   */
+  writeMd(path: string | URL, text: string, options?: TextOptions): void
+  /** Applies `edits` (multiEdit semantics) to the content this transaction sees for `path`. */
+  edit(path: string | URL, edits: readonly Edit[], options?: EditOptions): Promise<void>
+  /** Stages the removal of `path` (a missing file is fine). */
+  remove(path: string | URL, options?: WriteOptions): void
+  read(path: string | URL, options: { encoding: BufferEncoding }): Promise<string | undefined>
+  read(path: string | URL, options?: { encoding?: undefined }): Promise<Buffer | undefined>
+  read(
+    path: string | URL,
+    options?: { encoding?: BufferEncoding | undefined },
+  ): Promise<string | Buffer | undefined>
+}
+
+/** The {@link Transaction} a `writeTransaction` callback gets, with the staged changes it commits. */
+export class StagedTransaction implements Transaction {
   readonly #staged = new Map<string, Staged>()
   readonly #base: WriteOptions
   readonly #fs: FsLike
@@ -119,10 +144,15 @@ export class Transaction {
     this.#staged.set(abs, { kind: 'remove', options: this.#options(options, 'tx.remove', path, abs) })
   }
 
-  /** What this transaction sees at `path`: staged content, else the disk; `undefined` when absent or removed. */
+  read(path: string | URL, options: { encoding: BufferEncoding }): Promise<string | undefined>
+  read(path: string | URL, options?: { encoding?: undefined }): Promise<Buffer | undefined>
+  read(
+    path: string | URL,
+    options?: { encoding?: BufferEncoding | undefined },
+  ): Promise<string | Buffer | undefined>
   async read(
     path: string | URL,
-    options?: { encoding?: BufferEncoding },
+    options?: { encoding?: BufferEncoding | undefined },
   ): Promise<string | Buffer | undefined> {
     const abs = toAbsolutePath(path)
     const { encoding } = checkOptionsObject(options, 'options', API_OPTIONS['tx.read'], 'tx.read') as {

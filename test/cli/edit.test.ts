@@ -170,8 +170,9 @@ describe('durable-write edit', () => {
       const before = snapshot(dir)
       const r = await runCli(['edit', 'conf.txt', ...args], { cwd: dir, input: input ?? '' })
       expect(r.code).toBe(2)
-      expect(r.stderr.split('\n')[0]).toContain(`durable-write: ${message}`)
-      expect(r.stderr).toContain('Usage: durable-write edit <file>')
+      expect(r.stderr).toContain(`durable-write: ${message}`)
+      expect(r.stderr).toMatch(/ Run 'durable-write edit --help' for usage\.\n$/)
+      expect(r.stderr.trimEnd().split('\n')).toHaveLength(1)
       expect(snapshot(dir)).toEqual(before)
     })
   }

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { recover } from '../../src/index.js'
 import { snapshot, tempDir } from '../helpers/tmp.js'
 import { committedTransaction, leftoverTemp, tornTransaction } from './journal-fixtures.js'
 import { ensureBuiltEntries, jsonOf, runCli } from './run-cli.js'
@@ -55,11 +56,18 @@ describe('durable-write recover', () => {
     expect(jsonOf(again)).toEqual({ rolledForward: 0, rolledBack: 0, tempFilesRemoved: 0, conflicts: [] })
   })
 
-  it('a missing directory exits 1 with ENOENT', async () => {
+  it('a missing directory has nothing to recover, as for recover()', async () => {
     const dir = tempDir()
-    const r = await runCli(['recover', 'nope'], { cwd: dir })
-    expect(r.code).toBe(1)
-    expect(r.stderr).toMatch(/^durable-write: ENOENT: [^\n]*nope'\n$/)
+    const r = await runCli(['recover', 'nope', '--json'], { cwd: dir })
+    expect(r.code).toBe(0)
+    expect(jsonOf(r)).toEqual(await recover(join(dir, 'nope')))
+    expect(jsonOf(r)).toEqual({ rolledForward: 0, rolledBack: 0, tempFilesRemoved: 0, conflicts: [] })
+    const text = await runCli(['recover', 'nope'], { cwd: dir })
+    expect(text.code).toBe(0)
+    expect(text.stdout).toBe(
+      `Recovered ${join(dir, 'nope')}: 0 rolled forward, 0 rolled back, 0 temp files removed.\n`,
+    )
+    expect(existsSync(join(dir, 'nope'))).toBe(false)
   })
 
   it('a file instead of a directory exits 1 with ENOTDIR', async () => {

@@ -69,9 +69,46 @@ describe('durable-write verify', () => {
     const temp = leftoverTemp(join(dir, 'config', 'deep', 'a.json'))
     const r = await runCli(['verify', dir], { cwd: dir })
     expect(r.code).toBe(1)
-    expect(r.stdout.split('\n')[0]).toBe(
-      `temp-file ${relative(dir, temp)}: A temp file left by an interrupted write. Run 'durable-write recover ${join(dir, 'config', 'deep')}' to remove it (temps of live writers are kept).`,
-    )
+    expect(r.stdout.trimEnd().split('\n')).toEqual([
+      'leftovers in config/deep: 1 temp file',
+      `  temp-file ${relative(dir, temp)}`,
+      'Found 1 problem checking 5 files (3 JSON) in 3 directories.',
+      "To finish or undo the interrupted writes and remove their temps (a live writer's are kept), run: durable-write recover config/deep",
+    ])
+  })
+
+  it('groups leftovers per directory and names the one recover command that cleans up all of them', async () => {
+    const dir = healthyTree()
+    mkdirSync(join(dir, 'data', 'a'), { recursive: true })
+    mkdirSync(join(dir, 'data', 'b'), { recursive: true })
+    leftoverTemp(join(dir, 'data', 'a', 'x.txt'))
+    leftoverTemp(join(dir, 'data', 'a', 'y.txt'))
+    leftoverTemp(join(dir, 'data', 'b', 'z.txt'))
+    committedTransaction(join(dir, 'data', 'b'), join(dir, 'data', 'b', 'w.txt'), 'new\n')
+    writeFileSync(join(dir, 'bad.json'), '{')
+    const r = await runCli(['verify'], { cwd: dir })
+    expect(r.code).toBe(1)
+    const lines = r.stdout.trimEnd().split('\n')
+    expect(lines[0]).toMatch(/^invalid-json bad\.json: /)
+    expect(lines.filter((l) => l.startsWith('leftovers in '))).toEqual([
+      'leftovers in data/a: 2 temp files',
+      'leftovers in data/b: 2 temp files, 1 unfinished transaction',
+    ])
+    expect(lines.filter((l) => l.startsWith('  '))).toHaveLength(5)
+    expect(lines.at(-1)).toMatch(/run: durable-write recover data$/)
+
+    const json = jsonOf(await runCli(['verify', '--json'], { cwd: dir }))
+    expect(json.leftovers).toEqual([
+      { dir: join(dir, 'data', 'a'), tempFiles: 2, unfinishedTransactions: 0 },
+      { dir: join(dir, 'data', 'b'), tempFiles: 2, unfinishedTransactions: 1 },
+    ])
+    expect(json.fix).toBe(`durable-write recover ${join(dir, 'data')}`)
+
+    // The command it names is the only one needed.
+    expect((await runCli(['recover', 'data'], { cwd: dir })).code).toBe(0)
+    const after = jsonOf(await runCli(['verify', '--json'], { cwd: dir }))
+    expect(after.leftovers).toEqual([])
+    expect(after.fix).toBeNull()
   })
 
   it('finds unfinished transactions, committed or not', async () => {
@@ -95,7 +132,13 @@ describe('durable-write verify', () => {
     const dir = healthyTree()
     const r = await runCli(['verify', dir, '--json'])
     expect(r.code).toBe(0)
-    expect(jsonOf(r)).toEqual({ ok: true, checked: { files: 4, jsonFiles: 3, directories: 3 }, problems: [] })
+    expect(jsonOf(r)).toEqual({
+      ok: true,
+      checked: { files: 4, jsonFiles: 3, directories: 3 },
+      problems: [],
+      leftovers: [],
+      fix: null,
+    })
   })
 
   it('checks only the paths given, and a missing path is a problem', async () => {

@@ -72,8 +72,8 @@ describe('durable-write write', () => {
     const dir = tempDir()
     const r = await runCli(['write', 'm.txt', '--mode', '0999'], { cwd: dir, input: 'x' })
     expect(r.code).toBe(2)
-    expect(r.stderr.split('\n')[0]).toBe(
-      "durable-write: --mode must be an octal file mode such as 0644, got '0999'.",
+    expect(r.stderr).toBe(
+      "durable-write: --mode must be an octal file mode such as 0644, got '0999'. Run 'durable-write write --help' for usage.\n",
     )
     expect(snapshot(dir)).toEqual({})
   })

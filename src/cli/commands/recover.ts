@@ -21,13 +21,20 @@ writers are gone are removed; a live writer's temp is left alone. No other file 
 A manifest that names anything outside its journal's directory is refused (ERR_JOURNAL_CORRUPT)
 and nothing is touched. Safe to run again, and while other processes write.
 
-Prints what was done: transactions rolled forward and back, temp files removed, conflicts.`,
+Prints what was done: transactions rolled forward and back, temp files removed, conflicts. A
+directory that does not exist has nothing to recover (all zeros, exit 0), as for recover().`,
   options: {},
   positionals: { min: 1, max: 1, name: '<dir>' },
   async run(args, io) {
     const dir = resolve(io.cwd, args.positionals[0]!)
-    // recover() treats a missing directory as nothing to do; on the command line it is a mistake.
-    if (!(await nodeFs().stat(dir)).isDirectory()) {
+    // As recover() does, a missing directory has nothing to recover; a file is a mistake.
+    const st = await nodeFs()
+      .stat(dir)
+      .catch((err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT') return undefined
+        throw err
+      })
+    if (st !== undefined && !st.isDirectory()) {
       throw Object.assign(new Error(`ENOTDIR: not a directory, recover '${dir}'`), {
         code: 'ENOTDIR',
         path: dir,

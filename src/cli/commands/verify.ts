@@ -1,8 +1,9 @@
-import { isAbsolute, relative, resolve } from 'node:path'
+import { dirname, isAbsolute, relative, resolve } from 'node:path'
 import { nodeFs } from '../../fs/node-fs.js'
 import { EXIT } from '../args.js'
 import type { Command } from '../command.js'
 import { printJson, println } from '../io.js'
+import { leftoversOf, shellWord } from '../verify/leftovers.js'
 import { progressOn } from '../verify/progress.js'
 import { type Problem, verifyPaths } from '../verify/scan.js'
 
@@ -36,11 +37,14 @@ following symlinks below them and without entering node_modules or .git unless n
                           was left by an interrupted write
   unfinished-transaction  a transaction manifest remains in a .durable-write journal directory
   unreadable              a path could not be read
-Lists every problem and exits with 1 if there is any; run 'durable-write recover <dir>' to
-clean up temp files and transactions. A write in progress has a temp file too: verify while
-nothing writes. Progress is shown on stderr when it is a terminal.
+Lists every problem and exits with 1 if there is any. Temp files and unfinished transactions
+are grouped by directory, followed by the one 'durable-write recover <dir>' command that cleans
+up all of them. A write in progress has a temp file too: verify while nothing writes. Progress
+is shown on stderr when it is a terminal.
 
-With --json, prints {"ok", "checked": {"files", "jsonFiles", "directories"}, "problems": [...]}.`,
+With --json, prints {"ok", "checked": {"files", "jsonFiles", "directories"}, "problems": [...],
+"leftovers": [{"dir", "tempFiles", "unfinishedTransactions"}], "fix": "durable-write recover <dir>"
+or null}.`,
   options: {},
   positionals: { min: 0, max: Number.POSITIVE_INFINITY, name: '[paths...]' },
   async run(args, io) {
@@ -52,9 +56,34 @@ With --json, prints {"ok", "checked": {"files", "jsonFiles", "directories"}, "pr
     } finally {
       progress.done()
     }
-    if (args.json) printJson(io, report)
-    else {
-      for (const problem of report.problems) println(io, problemLine(problem, io.cwd))
+    const leftovers = leftoversOf(report.problems)
+    const fix = (dir: string) => `durable-write recover ${shellWord(dir)}`
+    if (args.json) {
+      const { recoverDir } = leftovers
+      printJson(io, {
+        ...report,
+        leftovers: leftovers.groups,
+        fix: recoverDir === undefined ? null : fix(recoverDir),
+      })
+    } else {
+      for (const problem of report.problems) {
+        if (problem.recoverDir === undefined) println(io, problemLine(problem, io.cwd))
+      }
+      for (const group of leftovers.groups) {
+        const counts = [
+          group.tempFiles > 0 ? plural(group.tempFiles, 'temp file') : '',
+          group.unfinishedTransactions > 0
+            ? plural(group.unfinishedTransactions, 'unfinished transaction')
+            : '',
+        ]
+        println(io, `leftovers in ${shown(group.dir, io.cwd)}: ${counts.filter(Boolean).join(', ')}`)
+        for (const problem of report.problems) {
+          const inGroup =
+            problem.recoverDir !== undefined &&
+            (problem.kind === 'temp-file' ? dirname(problem.path) : problem.recoverDir) === group.dir
+          if (inGroup) println(io, `  ${problem.kind} ${shown(problem.path, io.cwd)}`)
+        }
+      }
       const { files, jsonFiles, directories } = report.checked
       const what = `${plural(files, 'file')} (${jsonFiles} JSON) in ${plural(directories, 'directory', 'directories')}`
       println(
@@ -63,6 +92,12 @@ With --json, prints {"ok", "checked": {"files", "jsonFiles", "directories"}, "pr
           ? `Checked ${what}: no problems found.`
           : `Found ${plural(report.problems.length, 'problem')} checking ${what}.`,
       )
+      if (leftovers.recoverDir !== undefined) {
+        println(
+          io,
+          `To finish or undo the interrupted writes and remove their temps (a live writer's are kept), run: ${fix(shown(leftovers.recoverDir, io.cwd))}`,
+        )
+      }
     }
     return report.ok ? EXIT.ok : EXIT.failed
   },

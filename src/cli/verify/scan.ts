@@ -21,6 +21,8 @@ export interface Problem {
   kind: ProblemKind
   /** A sentence that says what is wrong and what to do. */
   message: string
+  /** The directory whose `durable-write recover` cleans this up, for leftovers of interrupted writes. */
+  recoverDir?: string
 }
 
 /** What verify checked and found; `ok` when nothing was found. */
@@ -48,8 +50,10 @@ export function verifyPaths(
   onFile?: (checked: number) => void,
 ): VerifyReport {
   const report: VerifyReport = { ok: true, checked: { files: 0, jsonFiles: 0, directories: 0 }, problems: [] }
-  const found = (path: string, kind: ProblemKind, message: string) =>
-    report.problems.push({ path, kind, message })
+  const found = (path: string, kind: ProblemKind, message: string, recoverDir?: string) =>
+    report.problems.push(
+      recoverDir === undefined ? { path, kind, message } : { path, kind, message, recoverDir },
+    )
 
   function checkJson(path: string): void {
     report.checked.jsonFiles++
@@ -78,9 +82,10 @@ export function verifyPaths(
         decoded.kind === 'valid'
           ? `A committed transaction was not completed; recovery will finish it. ${recover}`
           : `A transaction was interrupted before its commit point; recovery will undo it. ${recover}`,
+        dir,
       )
     } catch (err) {
-      found(path, 'unfinished-transaction', reason(err))
+      found(path, 'unfinished-transaction', reason(err), dir)
     }
   }
 
@@ -122,6 +127,7 @@ export function verifyPaths(
         owner === undefined
           ? `A temp file left by an interrupted write. Run 'durable-write recover ${dirname(path)}' to remove it (temps of live writers are kept).`
           : `A temp file of an unfinished transaction journaled in ${join(owner, JOURNAL_DIRNAME)}. Run 'durable-write recover ${owner}'; do not delete it by hand.`,
+        owner ?? dirname(path),
       )
     } else if (
       basename(dirname(path)) === CONFLICTS_DIRNAME &&

@@ -222,12 +222,12 @@ export class AtomicWriter extends WriterCore {
   updateJson<T>(
     path: string | URL,
     fn: (current: T) => T | Promise<T>,
-    options: JsonOptions & { default: T },
+    options: JsonOptions & UpdateOptions & { default: T },
   ): Promise<WriteStats & { value: T }>
   updateJson<T>(
     path: string | URL,
     fn: (current: T | undefined) => T | Promise<T>,
-    options?: JsonOptions & { default?: T },
+    options?: JsonOptions & UpdateOptions & { default?: T },
   ): Promise<WriteStats & { value: T }>
   async updateJson<T>(
     path: string | URL,

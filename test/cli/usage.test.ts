@@ -52,7 +52,7 @@ describe('usage errors exit with 2 with one line on stderr that points to --help
     expect(r.code).toBe(2)
     expect(r.stdout).toBe('')
     expect(usageMessage(r)).toBe(
-      'durable-write: Missing command. Commands: write, edit, verify, recover, version.',
+      'durable-write: Missing command. Commands: write, edit, verify, recover, version, shim.',
     )
   })
 

@@ -31,7 +31,16 @@ export type { LockOptions, RetryOptions } from './core/file-lock.js'
 export type { Versioned } from './core/read.js'
 export type { ChannelName } from './diagnostics.js'
 export { EditError, type EditErrorCode, type MatchInfo, type NearMatch } from './edit/edit-error.js'
-export type { AppliedEdit, BomOption, Edit, EditOptions, EditResult, EolOption } from './edit/types.js'
+export type { Tolerated } from './edit/tolerant.js'
+export type {
+  AppliedEdit,
+  BomOption,
+  Edit,
+  EditOptions,
+  EditResult,
+  EolOption,
+  MatchMode,
+} from './edit/types.js'
 export {
   AbortError,
   BatchPartialError,

@@ -149,6 +149,10 @@ export const EDIT_SPEC = {
     default: 'auto',
     doc: "`'auto'` (UTF-8, or UTF-16 by BOM) or a Buffer encoding such as `'latin1'`.",
   },
+  match: {
+    default: 'exact',
+    doc: "`'exact'`, or `'tolerant'`: an oldString that differs from one region only in what a hint names applies there.",
+  },
 } as const satisfies OptionSpec
 
 /** `readVersioned`'s. */

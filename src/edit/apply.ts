@@ -2,6 +2,7 @@ import { EditError, editName, listLines, quote, unchanged } from './edit-error.j
 import { commonEnds, findAll, linesAt, mergeRegions, overlapping, type Region } from './match.js'
 import { findNearMatch } from './near-match.js'
 import { joined, type Replacement, splice } from './pieces.js'
+import { findTolerant } from './tolerant.js'
 import type { AppliedEdit } from './types.js'
 import type { CheckedEdit } from './validate-edits.js'
 
@@ -21,6 +22,8 @@ interface Matching {
   regions: Region[]
   /** Replacements of the edits so far, with the start of the region each lies in. */
   made: { rep: Replacement; region: number }[]
+  /** `match: 'tolerant'`: an edit with no exact occurrence may apply to a region that differs only invisibly. */
+  tolerant: boolean
 }
 
 const BOM = '\uFEFF'
@@ -192,6 +195,43 @@ function replacementAt(m: Matching, edit: CheckedEdit, start: number): Replaceme
   }
 }
 
+/**
+ * `match: 'tolerant'` for an edit with no exact occurrence: the one region that differs from
+ * oldString only in what a hint names, with newString adapted to it. Undefined when no region
+ * qualifies (the caller reports it not found); ERR_EDIT_AMBIGUOUS when several do, ERR_EDIT_OVERLAP
+ * when the region shares text with an earlier edit's.
+ */
+function matchTolerant(m: Matching, edit: CheckedEdit): AppliedEdit | undefined {
+  const found = findTolerant(m.original, edit.old, edit.new)
+  if (found === null) return undefined
+  const i = edit.index
+  if ('ambiguous' in found) {
+    const lines = found.ambiguous
+    throw new EditError(
+      'ERR_EDIT_AMBIGUOUS',
+      `${editName(i)} for ${m.path} is ambiguous under match: 'tolerant': ${lines.length} regions differ from oldString only in whitespace, quotes, dashes or the like, at lines ${listLines(lines)}. Include more surrounding text in oldString, copied exactly from the file, so that one region matches. ${unchanged(m.path)}`,
+      { path: m.path, editIndex: i, matches: { count: lines.length, lines } },
+    )
+  }
+  const line = lineOf(m.original, found.start)
+  const other = overlapping(m.regions, found.start, found.end)
+  if (other)
+    throw overlap(m, { ...edit, old: m.original.slice(found.start, found.end) }, [found.start], [line], other)
+  m.regions = mergeRegions(m.regions, [{ start: found.start, end: found.end, edit: i }])
+  // Only what really differs from the region is replaced, so untouched characters keep their endings.
+  const region = m.original.slice(found.start, found.end)
+  const { prefix, suffix } = commonEnds(region, found.newString)
+  const rep: Replacement = {
+    start: found.start + prefix,
+    end: found.end - suffix,
+    insert: found.newString.slice(prefix, found.newString.length - suffix),
+    edit: i,
+    whole: { start: found.start, end: found.end, insert: found.newString },
+  }
+  m.made.push({ rep, region: found.start })
+  return { index: i, count: 1, lines: [line], tolerated: found.tolerated }
+}
+
 /** Matches one edit against the text as read, or throws the EditError that says why it cannot apply. */
 function matchOne(m: Matching, edit: CheckedEdit): AppliedEdit {
   if (edit.old === '') {
@@ -200,6 +240,10 @@ function matchOne(m: Matching, edit: CheckedEdit): AppliedEdit {
     return { index: edit.index, count: 1, lines: [1] }
   }
   const starts = findAll(m.original, edit.old)
+  if (starts.length === 0 && m.tolerant && !edit.all && (edit.expectedCount ?? 1) === 1) {
+    const tolerated = matchTolerant(m, edit)
+    if (tolerated) return tolerated
+  }
   if (starts.length === 0) throw notFound(m, edit)
   const lines = linesAt(m.original, starts)
   for (const s of starts) {
@@ -224,14 +268,16 @@ function matchOne(m: Matching, edit: CheckedEdit): AppliedEdit {
  * Throws an {@link EditError} naming the first edit that cannot apply.
  * @param dropBomAtStart the file has (or gets) a byte order mark, so a U+FEFF that starts a
  *   newString replacing text at offset 0 is dropped rather than doubled
+ * @param tolerant `match: 'tolerant'`: see {@link matchTolerant}
  */
 export function applyEdits(
   original: string,
   edits: readonly CheckedEdit[],
   path: string,
   dropBomAtStart: boolean,
+  tolerant = false,
 ): AppliedEdits {
-  const m: Matching = { original, path, dropBomAtStart, regions: [], made: [] }
+  const m: Matching = { original, path, dropBomAtStart, regions: [], made: [], tolerant }
   const applied = edits.map((edit) => matchOne(m, edit))
   return { replacements: allMade(m), applied }
 }

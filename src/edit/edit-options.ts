@@ -2,11 +2,11 @@ import { invalidArgType, invalidArgValue } from '../errors.js'
 import { API_OPTIONS, defaultsOf, EDIT_SPEC, type OptionSpec } from '../option-spec.js'
 import { checkOptionsObject, type ResolvedWriteOptions, type WriteOptions } from '../options.js'
 import type { TextOptions } from './plan.js'
-import type { BomOption, EditOptions, EolOption } from './types.js'
+import type { BomOption, EditOptions, EolOption, MatchMode } from './types.js'
 
 /** Defaults of the options only edits have, read from their one declaration (`EDIT_SPEC`). */
 export const EDIT_DEFAULTS = defaultsOf(EDIT_SPEC) satisfies Required<
-  Pick<EditOptions, 'dryRun' | 'eol' | 'bom' | 'encoding'>
+  Pick<EditOptions, 'dryRun' | 'eol' | 'bom' | 'encoding' | 'match'>
 >
 
 /** The options of one edit call after defaults and checks. */
@@ -31,7 +31,7 @@ function oneOf<T extends string>(name: string, value: unknown, allowed: readonly
 }
 
 /**
- * Separates and checks the options only edits have (`dryRun`, `eol`, `bom`, `encoding`, which may
+ * Separates and checks the options only edits have (`dryRun`, `eol`, `bom`, `match`, `encoding`, which may
  * be `'auto'`) from the write options, which the writer resolves; every option name is checked
  * against `spec`, the declaration of the calling API (`api`). The write `encoding` is never
  * passed on: edits write bytes.
@@ -41,7 +41,7 @@ export function splitEditOptions(
   api = 'multiEdit',
   spec: OptionSpec = API_OPTIONS.multiEdit,
 ): SplitEditOptions {
-  const { dryRun, eol, bom, encoding, ...write } = checkOptionsObject(
+  const { dryRun, eol, bom, encoding, match, ...write } = checkOptionsObject(
     options,
     'options',
     spec,
@@ -67,6 +67,7 @@ export function splitEditOptions(
       eol: oneOf<EolOption>('options.eol', eol, ['preserve', 'lf', 'crlf'], EDIT_DEFAULTS.eol),
       bom: oneOf<BomOption>('options.bom', bom, ['preserve', 'add', 'strip'], EDIT_DEFAULTS.bom),
       encoding: encoding ?? EDIT_DEFAULTS.encoding,
+      match: oneOf<MatchMode>('options.match', match, ['exact', 'tolerant'], EDIT_DEFAULTS.match),
     },
     write: write as WriteOptions,
   }

@@ -7,7 +7,7 @@ import { editName } from './edit-error.js'
 import { decodeText, encodeChecked, representable, type TextEncoding } from './encoding.js'
 import { dominantEol, type Eol, toLf, withEndings } from './line-endings.js'
 import { splice } from './pieces.js'
-import type { AppliedEdit, BomOption, EolOption } from './types.js'
+import type { AppliedEdit, BomOption, EolOption, MatchMode } from './types.js'
 import type { CheckedEdit } from './validate-edits.js'
 
 /** How the text is read and written back. */
@@ -15,6 +15,8 @@ export interface TextOptions {
   eol: EolOption
   bom: BomOption
   encoding: 'auto' | BufferEncoding
+  /** How oldString must match (default `'exact'`). */
+  match?: MatchMode
 }
 
 /** The new content of an edited file, and what the edits did. */
@@ -66,7 +68,13 @@ export function planEdits(
   const withBom = finalBom(options.bom, decoded.bom)
   // A U+FEFF that a newString puts at offset 0 would double the file's BOM (or undo bom: 'strip').
   const dropBomAtStart = withBom || options.bom === 'strip'
-  const { replacements, applied } = applyEdits(lf.lf, edits, path, dropBomAtStart)
+  const { replacements, applied } = applyEdits(
+    lf.lf,
+    edits,
+    path,
+    dropBomAtStart,
+    options.match === 'tolerant',
+  )
   const eol = dominantEol(
     lf,
     edits.map((e) => e.rawNew),

@@ -1,6 +1,7 @@
 import type { WriteOutcome } from '../core/write-protocol.js'
 import type { WriteOptions } from '../options.js'
 import type { WriteStats } from '../stats.js'
+import type { Tolerated } from './tolerant.js'
 
 /**
  * One exact-text replacement.
@@ -58,7 +59,18 @@ export interface EditOptions extends Omit<WriteOptions, 'encoding'> {
    * @example { encoding: 'latin1' }
    */
   encoding?: 'auto' | BufferEncoding | undefined
+  /**
+   * `'tolerant'`: an edit whose oldString does not occur exactly applies to the one region that
+   * differs from it only in indentation, trailing whitespace, line endings, quotes, dashes, spaces or
+   * Unicode normalization (newString adapted to the region; `applied[i].tolerated` says what
+   * differed). More than one such region → `ERR_EDIT_AMBIGUOUS`.
+   * @default 'exact'
+   */
+  match?: MatchMode | undefined
 }
+
+/** How oldString must match: exactly, or up to the differences a hint names. */
+export type MatchMode = 'exact' | 'tolerant'
 
 /** What one edit did. */
 export interface AppliedEdit {
@@ -71,6 +83,8 @@ export interface AppliedEdit {
    * matched against it, not against the result of the edits before it).
    */
   lines: number[]
+  /** With `match: 'tolerant'`, what differed between oldString and the region it was applied to. */
+  tolerated?: Tolerated[]
 }
 
 /** What `multiEdit` did: the write's stats, each edit's matches and a unified diff of the change. */

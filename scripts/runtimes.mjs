@@ -94,7 +94,15 @@ for (const name of wanted) {
   const label = `${name} (${version(rt.command)})`
   if (rt.suite === 'vitest' && only !== 'portable') {
     console.log(`\nruntimes: the whole test suite on ${label}`)
-    const run = sh(rt.command[0], [join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run'])
+    // The whole suite; its long kill and contention loops at a smaller size than on the first Node
+    // (raise them with the same variables).
+    const env = {
+      ...process.env,
+      DW_KILL_ITERATIONS: process.env.DW_KILL_ITERATIONS ?? '10',
+      DURABLE_WRITE_CHAOS_INCREMENTS: process.env.DURABLE_WRITE_CHAOS_INCREMENTS ?? '100',
+      DURABLE_WRITE_TEST_INCREMENTS: process.env.DURABLE_WRITE_TEST_INCREMENTS ?? '100',
+    }
+    const run = sh(rt.command[0], [join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run'], { env })
     if (run.status !== 0) failures++
     continue
   }
